@@ -1,0 +1,82 @@
+import { useState, type FormEvent } from 'react';
+import { isSessionError, useLogin, useSession } from 'react-dpop-session';
+import { navigate } from '../router';
+
+const reasons: Record<string, string> = {
+  logout: 'You signed out.',
+  revoked: 'This session was signed out from another device.',
+  expired: 'Your session expired. Please sign in again.',
+  reused: 'For your safety we signed you out: a sign-in token was used twice.',
+  'key-lost': 'This browser lost its device key. Please sign in again.',
+};
+
+export function SignIn() {
+  const { reason } = useSession();
+  const login = useLogin();
+  const [identifier, setIdentifier] = useState('demo@example.com');
+  const [password, setPassword] = useState('demo');
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    try {
+      await login.mutateAsync({ identifier, password });
+      navigate('/');
+    } catch {
+      // The error is shown below from the mutation state.
+    }
+  }
+
+  const error = login.error;
+  const errorText = !error
+    ? null
+    : isSessionError(error) && error.code === 'unauthorized'
+      ? 'Wrong email or password.'
+      : isSessionError(error) && error.code === 'rate_limited'
+        ? 'Too many attempts. Wait a minute and try again.'
+        : 'Could not sign in. Check your connection and try again.';
+
+  return (
+    <section className="demo-card demo-signin" aria-labelledby="signin-title">
+      <h1 id="signin-title">Sign in to Acme Notes</h1>
+      {reason && (
+        <p className="demo-notice" role="status" data-testid="signed-out-reason" data-reason={reason}>
+          {reasons[reason] ?? 'You are signed out.'}
+        </p>
+      )}
+      <form onSubmit={submit} className="demo-form">
+        <label>
+          Email
+          <input
+            type="email"
+            autoComplete="username"
+            value={identifier}
+            onChange={(event) => setIdentifier(event.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required
+          />
+        </label>
+        {errorText && (
+          <p className="demo-error" role="alert">
+            {errorText}
+          </p>
+        )}
+        <button type="submit" className="demo-button" disabled={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="demo-hint">
+        Demo account: <code>demo@example.com</code> / <code>demo</code>. Your device key is a
+        non-extractable P-256 key kept in this browser; every refresh is signed with it (DPoP).
+      </p>
+    </section>
+  );
+}

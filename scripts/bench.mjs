@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm run bench`: bundle sizes (esbuild, in Node) and the browser figures
+// (vitest browser mode in real Chromium). Prints one table; asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureSizes } from '../bench/size.mjs';
+import { ensureChromium } from './ensure-chromium.mjs';
+
+const resultsDir = 'bench/results';
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const figures = await measureSizes();
+process.env.CHROMIUM_PATH = ensureChromium();
+const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--reporter=dot'], { stdio: 'inherit' });
+
+for (const file of existsSync(resultsDir) ? readdirSync(resultsDir).sort() : []) {
+  figures.push(...JSON.parse(readFileSync(join(resultsDir, file), 'utf8')));
+}
+
+const format = (value, unit) =>
+  unit === 'bytes' ? `${(value / 1024).toFixed(2)} KB` : `${Number(value.toPrecision(4)).toLocaleString('en-US')} ${unit}`;
+const rows = figures.map((f) => {
+  const within = f.budget === undefined ? '' : (f.lowerIsBetter === false ? f.value >= f.budget : f.value <= f.budget) ? 'within budget' : 'OVER BUDGET';
+  return [f.name, format(f.value, f.unit), f.budget === undefined ? '' : format(f.budget, f.unit), within, f.detail ?? ''];
+});
+const header = ['figure', 'value', 'budget', '', 'detail'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const row of rows) console.log(line(row));
+if (run.status !== 0) {
+  console.error('\nSome browser benchmarks failed to run; their figures are missing above.');
+  process.exit(1);
+}

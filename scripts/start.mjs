@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm start`: the demo app and the reference session server on one origin.
+// Vite loads the TypeScript demo server directly, so no build step is needed.
+import { runnerImport } from 'vite';
+
+const { module } = await runnerImport('./examples/demo/server/startDemoServer.ts');
+const demo = await module.startDemoServer({ mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev' });
+
+console.log(`
+  react-dpop-session demo is running:
+
+    ${demo.url}
+
+  Sign in as demo@example.com / demo (pre-filled). Three sessions from other
+  devices are seeded, so the Account page has something to show.
+  Press Ctrl+C to stop.
+`);
+
+const stop = async () => {
+  await demo.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

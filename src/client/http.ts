@@ -1,0 +1,136 @@
+import { createProofSigner } from './dpopProof';
+import type { Environment } from './environment';
+import { NetworkError, ProtocolError } from './errors';
+import type { KeyRecord } from './keyStore';
+import type { NonceCache } from './nonceCache';
+import { toError } from './protocol';
+import type { Storage } from './storage';
+
+/** One request; with `key` it carries a fresh DPoP proof, with `token` an access token. */
+export interface SendOptions {
+  /** Other `fetch` options of the caller (mode, cache, signal…). */
+  init?: RequestInit | undefined;
+  method: string;
+  url: string;
+  key?: KeyRecord | undefined;
+  token?: { value: string; bound: boolean } | undefined;
+  headers?: HeadersInit | undefined;
+  body?: BodyInit | null | undefined;
+  credentials?: RequestCredentials | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | null | undefined;
+  /** Attaches nothing, for example to the proof of a pre-signed request. */
+  proof?: string | undefined;
+}
+
+/** The proof `iat` window of the server (PROTOCOL, "Proof limits"). */
+const SKEW_WINDOW_MS = 60_000;
+
+/** What the transport layer gives the rest of the client. */
+export type Http = ReturnType<typeof createHttp>;
+
+/**
+ * Sends requests with proofs: keeps the newest nonce per origin and the server
+ * clock offset (from `Date` headers, persisted), retries once on
+ * `use_dpop_nonce` and once when a proof is refused for clock skew.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
+ */
+export function createHttp(env: Environment, storage: Storage, nonces: NonceCache) {
+  const signer = createProofSigner(() => env.crypto);
+  let offset = 0;
+  let loaded: Promise<unknown> | undefined;
+  const load = () => (loaded ??= storage.get<number>('clockOffset').then((o) => (offset = o ?? offset)));
+  /** Server time in milliseconds. */
+  const serverNow = () => env.now() + offset;
+
+  /** Learns from an answer's `Date` header; returns how far off our clock was (ms). */
+  const observeDate = (res: Response) => {
+    const date = Date.parse(res.headers.get('date') ?? '');
+    if (isNaN(date)) return 0;
+    // Date has whole seconds: the true server time lies in [date, date + 1 s).
+    const drift = date + 500 - serverNow();
+    if (Math.abs(drift) > 1500) {
+      offset += drift;
+      void storage.set('clockOffset', offset);
+    }
+    return drift;
+  };
+
+  const sign = async (o: SendOptions, nonce?: string) => {
+    const u = new URL(o.url);
+    return signer(o.key!, {
+      htm: o.method,
+      htu: u.origin + u.pathname,
+      iat: serverNow() / 1000,
+      nonce: nonce ?? (await nonces.get(u.origin)),
+      accessToken: o.token?.bound ? o.token.value : undefined,
+    });
+  };
+
+  const once = async (o: SendOptions, proof: string | undefined) => {
+    const headers = new Headers(o.headers);
+    if (proof) headers.set('DPoP', proof);
+    if (o.token) headers.set('Authorization', (o.token.bound ? 'DPoP ' : 'Bearer ') + o.token.value);
+    const timeout = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
+    const outer = o.signal ?? o.init?.signal;
+    const signal = timeout && outer ? AbortSignal.any([timeout, outer]) : (timeout ?? outer);
+    try {
+      return await env.fetch(o.url, {
+        ...o.init,
+        method: o.method,
+        headers,
+        body: o.body,
+        credentials: o.credentials ?? o.init?.credentials,
+        signal,
+      });
+    } catch (cause) {
+      if (outer?.aborted) throw cause;
+      throw new NetworkError(timeout?.aborted ? 'The request timed out' : 'The request failed', { cause });
+    }
+  };
+
+  /** The kit's error code in an answer: the JSON body's, else the `WWW-Authenticate` one. */
+  const errorCode = async (res: Response) => {
+    const challenge = /error="([^"]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { code?: unknown } | null;
+    return typeof body?.code === 'string' ? body.code : challenge;
+  };
+
+  /** Sends with a fresh proof, retrying once for a nonce and once for skew. */
+  const send = async (o: SendOptions): Promise<Response> => {
+    await load();
+    let nonce: string | undefined;
+    let nonceRetried = false;
+    let skewRetried = false;
+    for (;;) {
+      const res = await once(o, o.proof ?? (o.key ? await sign(o, nonce) : undefined));
+      const newNonce = res.headers.get('dpop-nonce');
+      if (newNonce) nonces.set(new URL(o.url).origin, newNonce);
+      const drift = observeDate(res);
+      if (!o.key || (res.status !== 400 && res.status !== 401)) return res;
+      const code = await errorCode(res);
+      o = { ...o, proof: undefined };
+      if (code === 'use_dpop_nonce' && newNonce && !nonceRetried) {
+        nonceRetried = true;
+        nonce = newNonce;
+      } else if (code === 'invalid_dpop_proof' && Math.abs(drift) > SKEW_WINDOW_MS && !skewRetried) {
+        skewRetried = true;
+      } else return res;
+    }
+  };
+
+  /** Sends to the session API and validates: resolves to the JSON body (null for 204). */
+  const call = async (o: SendOptions): Promise<{ res: Response; body: unknown }> => {
+    const res = await send({ ...o, credentials: 'include' });
+    if (res.status === 204) return { res, body: null };
+    const body: unknown = await res.json().catch(() => undefined);
+    if (res.ok && body === undefined) throw new ProtocolError('Malformed server answer: body');
+    if (!res.ok) throw toError(res.status, body, res.headers.get('retry-after'));
+    return { res, body };
+  };
+
+  return { send, call, serverNow, sign, load };
+}

@@ -1,0 +1,36 @@
+export { createSessionClient } from './sessionClient';
+export {
+  BadRequestError,
+  DisposedError,
+  DpopError,
+  isSessionError,
+  LockTimeoutError,
+  NetworkError,
+  NotFoundError,
+  ProtocolError,
+  RateLimitedError,
+  ServerError,
+  SessionError,
+  TokenReusedError,
+  UnauthorizedError,
+} from './errors';
+export type { AnySessionError, DpopErrorCode, SessionErrorCode } from './errors';
+export type {
+  DeviceType,
+  ListSessionsOptions,
+  LoginWithPasswordInput,
+  Profile,
+  RefreshTokenTransport,
+  RevokeTarget,
+  SessionClient,
+  SessionClientEnvironment,
+  SessionClientOptions,
+  SessionEvent,
+  SessionEventType,
+  SessionPage,
+  SessionSnapshot,
+  SessionStatus,
+  SessionView,
+  SignOutReason,
+  User,
+} from './types';

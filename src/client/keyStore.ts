@@ -1,0 +1,42 @@
+import { generateProofKey, type ProofKeyPair } from './dpopProof';
+import type { Storage } from './storage';
+
+/** The stored key: a non-extractable pair (it survives structured clone) and its generation. */
+export interface KeyRecord extends ProofKeyPair {
+  /** Grows by one with every login on this origin and namespace. */
+  generation: number;
+}
+
+/** The proof key of this origin and namespace, cached in memory, kept in IndexedDB. */
+export interface KeyStore {
+  /** The cached key, loading it from storage the first time. */
+  get(): Promise<KeyRecord | undefined>;
+  /** Drops the cache so the next `get` reads storage again (another tab may have logged in). */
+  reset(): void;
+  /** Replaces any key with a fresh one of the next generation. Call inside the refresh lock. */
+  create(): Promise<KeyRecord>;
+  /** Deletes the key when it is still of `generation` (a newer login keeps its key). */
+  remove(generation: number): Promise<void>;
+}
+
+/** Creates the key store over the client's storage. */
+export function createKeyStore(storage: Storage, getCrypto: () => Crypto): KeyStore {
+  let cached: Promise<KeyRecord | undefined> | undefined;
+  return {
+    get: () => (cached ??= storage.get<KeyRecord>('key')),
+    reset: () => void (cached = undefined),
+    async create() {
+      const last = (await storage.get<number>('generation')) ?? 0;
+      const record: KeyRecord = { ...(await generateProofKey(getCrypto())), generation: last + 1 };
+      await storage.set('generation', record.generation);
+      await storage.set('key', record);
+      cached = Promise.resolve(record);
+      return record;
+    },
+    async remove(generation) {
+      const stored = await storage.get<KeyRecord>('key');
+      if (stored?.generation === generation) await storage.del('key');
+      cached = undefined;
+    },
+  };
+}

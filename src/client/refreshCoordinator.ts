@@ -1,0 +1,298 @@
+import type { Environment } from './environment';
+import {
+  DpopError,
+  LockTimeoutError,
+  NetworkError,
+  RateLimitedError,
+  ServerError,
+  SessionError,
+  TokenReusedError,
+  UnauthorizedError,
+} from './errors';
+import type { Http } from './http';
+import type { KeyRecord, KeyStore } from './keyStore';
+import { parseTokenAnswer, type TokenAnswer } from './protocol';
+import type { Storage } from './storage';
+import { lifetime, toUser, type CachedToken } from './tokenCache';
+import type { SignOutReason } from './types';
+
+/** The non-secret refresh marker every tab reads under the lock (no token in it). */
+export interface RefreshMarker {
+  generation: number;
+  /** Local clock, ms. */
+  refreshedAt: number;
+  /** Server clock, ms. */
+  expiresAt: number;
+  /** Local clock, ms: until then every tab fails fast with `error`. */
+  backoffUntil?: number;
+  failures?: number;
+  error?: { code: string; status?: number };
+}
+
+/** What tabs of one namespace tell each other. */
+export type TabMessage =
+  | { t: 'token'; token: CachedToken; login?: true }
+  | { t: 'out'; reason: SignOutReason; generation: number }
+  | { t: 'ask' }
+  | { t: 'none' };
+
+/** What the coordinator needs from the client. */
+export interface CoordinatorHost {
+  env: Environment;
+  storage: Storage;
+  keys: KeyStore;
+  http: Http;
+  api: string;
+  namespace: string;
+  header: boolean;
+  lockTimeoutMs: number;
+  peerWaitMs: number;
+  refreshTimeoutMs: number;
+  token(): CachedToken | null;
+  /** Not due for refresh. */
+  usable(token: CachedToken): boolean;
+  accept(token: CachedToken, login?: boolean): boolean;
+  /** Ends the session locally (and in every tab when `broadcast`). */
+  signOut(reason: SignOutReason, generation: number, broadcast: boolean): void;
+}
+
+/** Retry-able failures back off for this long at most. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Makes refreshes happen once: one in flight per tab; across tabs, an exclusive
+ * Web Lock, a marker written before the lock is released, the token broadcast,
+ * and peers asked (found through a shared presence lock) before the server is.
+ */
+export function createRefreshCoordinator(h: CoordinatorHost) {
+  const { env, storage, keys, http } = h;
+  const name = 'react-dpop-session:' + h.namespace;
+  const presence = name + ':presence';
+  let channel: BroadcastChannel | null | undefined;
+  let releasePresence: (() => void) | undefined;
+  let present = false;
+  let replies = 0;
+  const waiters = new Set<() => void>();
+
+  const post = (m: TabMessage) => {
+    if (!storage.memoryOnly) channel?.postMessage(m);
+  };
+
+  const receive = (m: TabMessage) => {
+    if (storage.memoryOnly) return;
+    if (m.t === 'ask') {
+      const t = h.token();
+      post(t && h.usable(t) ? { t: 'token', token: t } : { t: 'none' });
+      return;
+    }
+    replies++;
+    if (m.t === 'token') h.accept(m.token, m.login);
+    else if (m.t === 'out') h.signOut(m.reason, m.generation, false);
+    waiters.forEach((w) => w());
+  };
+
+  /** Opens the channel and takes the presence lock; idempotent. */
+  const start = () => {
+    if (channel !== undefined) return;
+    const BC = env.BroadcastChannel;
+    channel = BC ? new BC(name) : null;
+    if (channel) channel.onmessage = (e: MessageEvent<TabMessage>) => receive(e.data);
+    env.locks
+      ?.request(presence, { mode: 'shared' }, () => {
+        present = true;
+        return new Promise<void>((r) => (releasePresence = r));
+      })
+      .catch(() => {});
+  };
+
+  const stop = () => {
+    channel?.close();
+    channel = null;
+    releasePresence?.();
+    waiters.forEach((w) => w());
+  };
+
+  /** Runs `fn` under the namespace's exclusive lock, waiting at most `lockTimeoutMs`; never steals. */
+  const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const locks = env.locks;
+    if (!locks) return fn();
+    const signal = AbortSignal.timeout(h.lockTimeoutMs);
+    let granted = false;
+    try {
+      return await locks.request(name, { signal }, () => ((granted = true), fn()));
+    } catch (cause) {
+      if (!granted && signal.aborted) throw new LockTimeoutError('Timed out waiting for the refresh lock', { cause });
+      throw cause;
+    }
+  };
+
+  /** Live peers (other holders of the presence lock), or -1 when unknown. */
+  const peers = async () => {
+    if (!env.locks?.query) return -1;
+    const { held = [] } = await env.locks.query();
+    return held.filter((l) => l.name === presence).length - (present ? 1 : 0);
+  };
+
+  /** Asks peers for a token; waits at most `peerWaitMs`, less when every known peer answered. */
+  const askPeers = (count: number, wanted: (t: CachedToken | null) => boolean) =>
+    new Promise<CachedToken | null>((resolve) => {
+      const finish = (t: CachedToken | null) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(t);
+      };
+      const check = () => {
+        const t = h.token();
+        if (wanted(t)) finish(t);
+        else if ((count > 0 && replies >= count) || !channel) finish(null);
+      };
+      const timer = setTimeout(finish, h.peerWaitMs, null);
+      waiters.add(check);
+      replies = 0;
+      post({ t: 'ask' });
+    });
+
+  const backoffError = (m: RefreshMarker | undefined): SessionError | null => {
+    const left = (m?.backoffUntil ?? 0) - env.now();
+    if (left <= 0 || !m?.error) return null;
+    const msg = 'Refresh is backing off after a failure';
+    if (m.error.code === 'rate_limited') return new RateLimitedError(Math.ceil(left / 1000), msg);
+    if (m.error.code === 'server_error') return new ServerError(m.error.status ?? 500, msg);
+    return new NetworkError(msg);
+  };
+
+  /** Stores the answer's token (and header-mode refresh token), writes the marker, tells the tabs. */
+  const complete = async (answer: TokenAnswer, res: Response, key: KeyRecord, login?: true) => {
+    const previous = h.token();
+    const marker = await storage.get<RefreshMarker>('marker');
+    const token: CachedToken = {
+      user: toUser(answer.accessToken, answer.claims, answer.expiresAt),
+      claims: answer.claims,
+      expiresAt: answer.expiresAt,
+      // Strictly newer than any token before it, even when the clock stands still.
+      refreshedAt: Math.max(env.now(), (previous?.refreshedAt ?? 0) + 1, (marker?.refreshedAt ?? 0) + 1),
+      generation: key.generation,
+    };
+    // The expiry did not grow, or the lifetime shrank: capped at the session's end.
+    if (
+      !login &&
+      previous?.generation === key.generation &&
+      (answer.expiresAt <= previous.expiresAt || lifetime(token) < lifetime(previous))
+    )
+      token.capped = true;
+    const rt = h.header && res.headers.get('x-refresh-token');
+    if (rt) await storage.set('refreshToken', rt);
+    await storage.set('marker', {
+      generation: key.generation,
+      refreshedAt: token.refreshedAt,
+      expiresAt: token.expiresAt,
+    } satisfies RefreshMarker);
+    h.accept(token, login);
+    post({ t: 'token', token, ...(login && { login }) });
+    // A newer token (from another tab) may have won; a sign-out leaves none.
+    return h.token();
+  };
+
+  /** Deletes what a finished session leaves behind; call under the lock. */
+  const forget = async (generation: number) => {
+    await keys.remove(generation);
+    if (h.header) await storage.del('refreshToken');
+  };
+
+  const refreshAtServer = async (key: KeyRecord, marker: RefreshMarker | undefined) => {
+    const rt = h.header ? await storage.get<string>('refreshToken') : undefined;
+    const attempt = async (k: KeyRecord, netRetried: boolean, reloaded: boolean): Promise<CachedToken | null> => {
+      try {
+        const { res, body } = await http.call({
+          method: 'POST',
+          url: h.api + '/refresh',
+          key: k,
+          timeoutMs: h.refreshTimeoutMs,
+          headers: rt ? { 'X-Refresh-Token': rt } : undefined,
+        });
+        return await complete(parseTokenAnswer(body), res, k);
+      } catch (e) {
+        // A lost answer is recovered inside the server's grace window: retry at once.
+        if (e instanceof NetworkError && !netRetried) return attempt(k, true, reloaded);
+        if (e instanceof DpopError && e.code === 'dpop_key_mismatch' && !reloaded) {
+          // Another tab may have logged in with a newer key; a stale tab must not sign everyone out.
+          keys.reset();
+          const fresh = await keys.get();
+          if (fresh && fresh.generation !== k.generation) return attempt(fresh, netRetried, true);
+        }
+        throw e;
+      }
+    };
+    try {
+      return await attempt(key, false, false);
+    } catch (e) {
+      if (e instanceof SessionError && e.retryable) {
+        const failures = (marker?.failures ?? 0) + 1;
+        const wait =
+          e instanceof RateLimitedError ? e.retryAfterSeconds * 1000 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures);
+        await storage.set('marker', {
+          ...(marker ?? { generation: key.generation, refreshedAt: 0, expiresAt: 0 }),
+          backoffUntil: env.now() + wait,
+          failures,
+          error: { code: e.code, ...(e instanceof ServerError && { status: e.status }) },
+        } satisfies RefreshMarker);
+      } else {
+        const reason: SignOutReason | null =
+          e instanceof TokenReusedError
+            ? 'reused'
+            : e instanceof UnauthorizedError
+              ? e.reason
+              : e instanceof DpopError && e.code === 'dpop_key_mismatch'
+                ? 'key-lost'
+                : null;
+        if (reason) {
+          await forget(key.generation);
+          h.signOut(reason, key.generation, true);
+        }
+      }
+      throw e;
+    }
+  };
+
+  /**
+   * Gets a token newer than `staleAt` (local ms) that is not due: from this tab,
+   * a peer, the broadcast the marker promises, or else the server. Resolves to
+   * null when there is no session to refresh.
+   */
+  const run = async (staleAt: number): Promise<CachedToken | null> => {
+    start();
+    // Offline: fail at once; the client's `online` listener runs one coalesced check.
+    if (!env.onLine()) throw new NetworkError('The browser is offline');
+    const early = backoffError(await storage.get<RefreshMarker>('marker'));
+    if (early) throw early;
+    return withLock(async () => {
+      const wanted = (t: CachedToken | null) => !!t && h.usable(t) && t.refreshedAt > staleAt;
+      const mine = h.token();
+      if (wanted(mine)) return mine!;
+      if (await storage.get('pendingSignOut')) return null;
+      const key = await keys.get();
+      if (!key) return null;
+      const marker = await storage.get<RefreshMarker>('marker');
+      const failing = backoffError(marker);
+      if (failing) throw failing;
+      const promised =
+        !!marker &&
+        marker.generation === key.generation &&
+        marker.refreshedAt > Math.max(staleAt, mine?.refreshedAt ?? 0) &&
+        marker.expiresAt > http.serverNow();
+      const live = await peers();
+      // A lone tab refreshes at once; otherwise peers (or the broadcast the marker
+      // promises) usually have a token, and a lapsed wait ends in a safe refresh.
+      if (channel && (live > 0 || (live < 0 && promised))) {
+        const t = await askPeers(live, wanted);
+        if (t) return t;
+      }
+      return refreshAtServer(key, marker);
+    });
+  };
+
+  return { start, stop, post, withLock, run, complete, forget };
+}
+
+/** The coordinator's handle, as the client uses it. */
+export type RefreshCoordinator = ReturnType<typeof createRefreshCoordinator>;

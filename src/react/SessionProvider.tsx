@@ -1,0 +1,125 @@
+import { useContext, useEffect, useMemo, useReducer, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { QueryClient, QueryClientContext } from '@tanstack/react-query';
+import { createSessionClient } from '../client';
+import type { Profile, SessionClient, SessionClientOptions } from '../client/types';
+import { sessionQueryKeys } from './queryOptions';
+import { SessionContext } from './sessionContext';
+import type { SessionContextValue } from './sessionContext';
+
+interface CommonProps {
+  children?: ReactNode;
+  /**
+   * The QueryClient for the sessions list and mutations. Default: the one of a
+   * `QueryClientProvider` above, else a private one (no provider is rendered for it).
+   */
+  queryClient?: QueryClient;
+}
+
+/**
+ * Props of `<SessionProvider>`: a ready `client`, or the options of
+ * `createSessionClient` (read once, on mount) for the provider to create its own.
+ */
+export type SessionProviderProps<P extends Profile = Profile> = CommonProps &
+  (
+    | { client: SessionClient<P>; baseUrl?: never }
+    | ({ client?: never } & SessionClientOptions)
+  );
+
+interface OwnedClient {
+  client: SessionClient<Profile>;
+  disposed: boolean;
+  cancelDispose?: () => void;
+}
+
+const noop = (): void => {};
+
+// Restore at most once per client, whatever StrictMode or several providers do.
+const restoring = new WeakSet<SessionClient<Profile>>();
+
+function restoreOnce(client: SessionClient<Profile>): void {
+  if (restoring.has(client)) return;
+  restoring.add(client);
+  // A signed-out client (logout, sign-in elsewhere) has nothing to restore.
+  if (client.getSnapshot().status !== 'loading') return;
+  // A failure is already in the snapshot (`unauthenticated` or `error`); nothing to throw.
+  client.refresh().catch(noop);
+}
+
+function clientOptionsOf(props: SessionProviderProps<Profile>): SessionClientOptions {
+  const { children: _children, queryClient: _queryClient, client: _client, ...options } = props;
+  return options as SessionClientOptions;
+}
+
+/**
+ * Provides a session client to the hooks and restores the session on mount with one
+ * silent refresh. Give it a `client`, or client options (`baseUrl`, …) and it creates
+ * and disposes its own. It uses the app's QueryClient when one is provided above it,
+ * else a private one, without rendering a `QueryClientProvider` into the app.
+ *
+ * @example
+ * const client = createSessionClient({ baseUrl: 'https://app.example.com' })
+ * createRoot(root).render(<SessionProvider client={client}><App /></SessionProvider>)
+ */
+export function SessionProvider<P extends Profile = Profile>(props: SessionProviderProps<P>): ReactNode {
+  const appQueryClient = useContext(QueryClientContext);
+  const ownQueryClient = useRef<QueryClient | null>(null);
+  const queryClient = props.queryClient ?? appQueryClient ?? (ownQueryClient.current ??= new QueryClient());
+
+  const owned = useRef<OwnedClient | null>(null);
+  const [, renderAgain] = useReducer((count: number) => count + 1, 0);
+  let client: SessionClient<Profile>;
+  if (props.client) {
+    client = props.client as SessionClient<Profile>;
+  } else {
+    // Created during render, never in an effect, so the first render already has it;
+    // createSessionClient touches no browser global until it is used.
+    owned.current ??= {
+      client: createSessionClient(clientOptionsOf(props as SessionProviderProps<Profile>)),
+      disposed: false,
+    };
+    client = owned.current.client;
+  }
+
+  // Ref-counted by TanStack: subscribes the QueryClient to focus and online events.
+  useEffect(() => {
+    queryClient.mount();
+    return () => queryClient.unmount();
+  }, [queryClient]);
+
+  useEffect(() => {
+    const own = owned.current;
+    if (!own || own.client !== client) return;
+    if (own.disposed) {
+      // Shown again after <Activity> hid it long enough to dispose: start afresh.
+      owned.current = null;
+      renderAgain();
+      return;
+    }
+    own.cancelDispose?.();
+    own.cancelDispose = undefined;
+    return () => {
+      // StrictMode and Fast Refresh run this cleanup and remount at once: dispose
+      // only if no remount cancels it first.
+      const timer = setTimeout(() => {
+        own.disposed = true;
+        own.client.dispose().catch(noop);
+      }, 0);
+      own.cancelDispose = () => clearTimeout(timer);
+    };
+  }, [client]);
+
+  useEffect(() => restoreOnce(client), [client]);
+
+  useEffect(
+    () =>
+      client.on('signed-out', () => {
+        void queryClient.cancelQueries({ queryKey: sessionQueryKeys.allSessions() });
+        queryClient.removeQueries({ queryKey: sessionQueryKeys.allSessions() });
+      }),
+    [client, queryClient],
+  );
+
+  const value = useMemo<SessionContextValue>(() => ({ client, queryClient }), [client, queryClient]);
+  return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
+}

@@ -1,0 +1,83 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { Query } from '@tanstack/react-query';
+import { isSessionError } from '../client/errors';
+import type { SessionError } from '../client/errors';
+import type { Profile, SessionClient, SessionPage } from '../client/types';
+
+/** The first element of every query and mutation key of this package. */
+export const QUERY_KEY_ROOT = 'react-dpop-session' as const;
+
+/** Whose sessions a cached page lists: it never serves another user or session. */
+export interface SessionsIdentity {
+  userId: string | null;
+  sessionId: string | null;
+}
+
+/** Keys of this package's queries and mutations, for `invalidateQueries` and friends. */
+export const sessionQueryKeys = {
+  /** Every cached sessions page, of any user. */
+  allSessions: () => [QUERY_KEY_ROOT, 'sessions'] as const,
+  /** One page of one signed-in session's list. */
+  sessions: (identity: SessionsIdentity, page: { limit: number; offset: number }) =>
+    [
+      QUERY_KEY_ROOT,
+      'sessions',
+      { userId: identity.userId, sessionId: identity.sessionId },
+      { limit: page.limit, offset: page.offset },
+    ] as const,
+  /** Mutation key of `useRevoke`. */
+  revoke: () => [QUERY_KEY_ROOT, 'revoke'] as const,
+  /** Mutation key of `useLogin`. */
+  login: () => [QUERY_KEY_ROOT, 'login'] as const,
+  /** Mutation key of `useLogout`. */
+  logout: () => [QUERY_KEY_ROOT, 'logout'] as const,
+};
+
+export type SessionsQueryKey = ReturnType<typeof sessionQueryKeys.sessions>;
+
+/** Default page size of `/me/list` (PROTOCOL). */
+export const DEFAULT_LIMIT = 10;
+
+const MAX_RETRIES = 2;
+
+/** Retries only what a retry can fix (network, 5xx, 429), never a refusal. */
+export const retrySessionErrors = (failureCount: number, error: unknown): boolean =>
+  failureCount < MAX_RETRIES && isSessionError(error) && error.retryable;
+
+/**
+ * `placeholderData` that keeps the previous page while paging, but only a page of the
+ * same signed-in session: after a sign-out or a new login the old rows must not show.
+ */
+export function keepPreviousPageOf(identity: SessionsIdentity) {
+  return (
+    previous: SessionPage | undefined,
+    previousQuery: Query<SessionPage, SessionError, SessionPage, SessionsQueryKey> | undefined,
+  ): SessionPage | undefined => {
+    const owner = previousQuery?.queryKey[2];
+    return owner?.sessionId === identity.sessionId && owner.userId === identity.userId
+      ? previous
+      : undefined;
+  };
+}
+
+/**
+ * Options of one sessions-page query over `client.listSessions`, for `useQuery`,
+ * `prefetchQuery` or `ensureQueryData`. Disabled unless `identity` is signed in.
+ *
+ * @example
+ * await queryClient.prefetchQuery(sessionsQueryOptions(client, identity, { limit: 10, offset: 0 }))
+ */
+export function sessionsQueryOptions(
+  client: SessionClient<Profile>,
+  identity: SessionsIdentity,
+  page: { limit?: number; offset?: number; enabled?: boolean } = {},
+) {
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  const offset = page.offset ?? 0;
+  return queryOptions<SessionPage, SessionError, SessionPage, SessionsQueryKey>({
+    queryKey: sessionQueryKeys.sessions(identity, { limit, offset }),
+    queryFn: () => client.listSessions({ limit, offset }),
+    enabled: identity.sessionId !== null && page.enabled !== false,
+    retry: retrySessionErrors,
+  });
+}

@@ -1,0 +1,101 @@
+import Bowser from 'bowser';
+import type { WireSessionView } from './types';
+
+/** What a session remembers about the device that signed in. */
+export interface DeviceInfo {
+  model: string;
+  type: WireSessionView['device_type'];
+  osVersion: string;
+  browserName: string;
+  browserVersion: string;
+}
+
+interface DeviceHints {
+  model?: string;
+  platform?: string;
+  platformVersion?: string;
+  browser?: string;
+  browserVersion?: string;
+  mobile?: boolean;
+}
+
+const MAX_HINT_LENGTH = 64;
+const HINT_STRINGS = ['model', 'platform', 'platformVersion', 'browser', 'browserVersion'] as const;
+
+/**
+ * Sanitises the `device` hints of a finalize body: control characters stripped, each
+ * field capped at 64 characters, wrongly typed fields (or a non-object) dropped.
+ */
+export function sanitizeDeviceHints(input: unknown): DeviceHints {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return {};
+  const source = input as Record<string, unknown>;
+  const hints: DeviceHints = {};
+  for (const field of HINT_STRINGS) {
+    const value = source[field];
+    if (typeof value !== 'string') continue;
+    // eslint-disable-next-line no-control-regex
+    const clean = [...value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()]
+      .slice(0, MAX_HINT_LENGTH)
+      .join('')
+      .trim();
+    if (clean) hints[field] = clean;
+  }
+  if (typeof source.mobile === 'boolean') hints.mobile = source.mobile;
+  return hints;
+}
+
+/**
+ * Describes a device from sanitised client hints, which win field by field, with the
+ * User-Agent (parsed by bowser) filling the gaps.
+ */
+export function describeDevice(hintsInput: unknown, userAgent: string | null): DeviceInfo {
+  const hints = sanitizeDeviceHints(hintsInput);
+  const ua = userAgent ? Bowser.parse(userAgent.slice(0, 1024)) : undefined;
+  const uaType = normaliseType(ua?.platform.type);
+
+  const osName = hints.platform ?? ua?.os.name ?? '';
+  // A UA version only describes the UA's own OS; never pair it with a hinted OS of another name.
+  const uaOsVersion = ua?.os.name && ua.os.name === osName ? (ua.os.version ?? '') : '';
+  const osVersion = [osName, hints.platformVersion ?? uaOsVersion].filter(Boolean).join(' ');
+
+  const browserName = hints.browser ?? ua?.browser.name ?? '';
+  const uaBrowserVersion =
+    ua?.browser.name && ua.browser.name === browserName
+      ? ((ua.browser.version ?? '').split('.')[0] ?? '')
+      : '';
+
+  let type: DeviceInfo['type'];
+  if (hints.mobile === true) type = 'mobile';
+  else if (hints.mobile === false)
+    type = uaType === 'tablet' || uaType === 'desktop' ? uaType : 'desktop';
+  else type = uaType;
+
+  return {
+    model: hints.model ?? ua?.platform.model ?? androidModel(userAgent) ?? '',
+    type,
+    osVersion,
+    browserName,
+    browserVersion: hints.browserVersion ?? uaBrowserVersion,
+  };
+}
+
+// bowser names Apple models only; Android UAs carry the model after the OS version.
+// Reduced UAs say "K" there, which names nothing.
+function androidModel(userAgent: string | null): string | undefined {
+  const model = /\(Linux; Android [^;)]*; ([^;)]+?)(?: Build\/[^;)]*)?\)/.exec(
+    userAgent ?? '',
+  )?.[1];
+  return model && model !== 'K' && model !== 'wv'
+    ? sanitizeDeviceHints({ model }).model
+    : undefined;
+}
+
+function normaliseType(type: string | undefined): DeviceInfo['type'] {
+  return type === 'desktop' || type === 'mobile' || type === 'tablet' ? type : 'unknown';
+}
+
+/** The country code from a header value: two upper-case letters, `""` for anything else, `XX` or `T1`. */
+export function readCountry(value: string | null): string {
+  const code = value?.trim() ?? '';
+  return /^[A-Z]{2}$/.test(code) && code !== 'XX' ? code : '';
+}

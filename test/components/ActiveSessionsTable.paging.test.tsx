@@ -1,0 +1,89 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { TestDeviceOptions } from '../../src/testing';
+import { expectNoAxeViolations } from './helpers/axe';
+import { renderTable } from './helpers/renderTable';
+
+// 22 other devices plus this one: 23 sessions. Device 1 is the oldest, so the last row.
+const devices: TestDeviceOptions[] = Array.from({ length: 22 }, (_, i) => ({
+  deviceType: i % 2 ? 'mobile' : 'tablet',
+  model: `Device ${i + 1}`,
+  country: 'CA',
+}));
+
+const pages = () => screen.getByRole('navigation', { name: 'Sessions pages' });
+const bodyRows = () => within(screen.getByRole('table')).getAllByRole('rowheader');
+
+describe('ActiveSessionsTable paging', () => {
+  it('pages through 23 sessions ten at a time', async () => {
+    const { container, user } = await renderTable({ devices });
+    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
+    expect(pages()).toHaveTextContent('1–10 of 23');
+    expect(bodyRows()).toHaveLength(10);
+    const previous = within(pages()).getByRole('button', { name: 'Previous' });
+    const next = within(pages()).getByRole('button', { name: 'Next' });
+    expect(previous).toHaveAttribute('aria-disabled', 'true');
+    await expectNoAxeViolations(container);
+
+    await user.click(next);
+    await waitFor(() => expect(pages()).toHaveTextContent('11–20 of 23'));
+    expect(bodyRows()).toHaveLength(10);
+    expect(screen.queryByRole('rowheader', { name: /MacBook Pro/ })).toBeNull();
+    expect(previous).not.toHaveAttribute('aria-disabled');
+
+    await user.click(next);
+    await waitFor(() => expect(pages()).toHaveTextContent('21–23 of 23'));
+    expect(bodyRows().map((row) => row.querySelector('.rds-device-name')?.textContent)).toEqual([
+      'Device 3',
+      'Device 2',
+      'Device 1',
+    ]);
+    expect(next).toHaveAttribute('aria-disabled', 'true');
+    await user.click(next);
+    expect(pages()).toHaveTextContent('21–23 of 23');
+    expect(next).toHaveFocus();
+
+    await user.click(previous);
+    await waitFor(() => expect(pages()).toHaveTextContent('11–20 of 23'));
+    await expectNoAxeViolations(container);
+  });
+
+  it('takes its page size from pageSize', async () => {
+    const { container, user } = await renderTable({ devices, props: { pageSize: 5 } });
+    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
+    expect(pages()).toHaveTextContent('1–5 of 23');
+    expect(bodyRows()).toHaveLength(5);
+    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(pages()).toHaveTextContent('6–10 of 23'));
+    await expectNoAxeViolations(container);
+  });
+
+  it('counts down as rows are revoked on the last page', async () => {
+    const { user, session } = await renderTable({ devices, props: { confirm: false } });
+    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
+    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
+    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(pages()).toHaveTextContent('21–23 of 23'));
+
+    await user.click(screen.getByRole('button', { name: 'Revoke Device 2 session' }));
+    await waitFor(() => expect(pages()).toHaveTextContent('21–22 of 22'));
+    expect(screen.getByRole('button', { name: 'Revoke Device 1 session' })).toHaveFocus();
+    await waitFor(async () =>
+      expect(await session.server.admin.listUserSessions('test@example.com')).toHaveLength(22),
+    );
+  });
+
+  it('goes back to a page with rows when its own rows are all gone', async () => {
+    const { user } = await renderTable({ devices });
+    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
+    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
+    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(pages()).toHaveTextContent('21–23 of 23'));
+
+    await user.click(screen.getByRole('button', { name: 'Sign out other sessions' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(screen.getByRole('rowheader', { name: /MacBook Pro/ })).toBeInTheDocument();
+    expect(screen.queryByRole('navigation', { name: 'Sessions pages' })).toBeNull();
+  });
+});

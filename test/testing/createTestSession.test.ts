@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addDevice, createTestSession } from '../../src/testing';
+import type { TestSession } from '../../src/testing';
+import { createSessionServer } from '../../src/server';
+
+let session: TestSession | undefined;
+afterEach(async () => {
+  await session?.dispose();
+  session = undefined;
+});
+
+describe('createTestSession', () => {
+  it('starts signed out, with a client wired to an in-memory server', async () => {
+    session = createTestSession();
+    await expect(session.client.refresh()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(session.client.getSnapshot().status).toBe('unauthenticated');
+  });
+
+  it('signs the default test user in through the protocol', async () => {
+    session = createTestSession();
+    const paths: string[] = [];
+    session.server.onRequest((entry) => paths.push(entry.path));
+    const user = await session.signIn();
+    expect(user.userId).toBe('test@example.com');
+    expect(user.profile).toMatchObject({ email: 'test@example.com' });
+    expect(paths).toEqual(['/v1/session/login/email/password', '/v1/session/login/finalize']);
+    expect(session.bridge.cookies().map((cookie) => cookie.name)).toEqual(['refresh_token']);
+  });
+
+  it('signs in a custom user with a custom profile', async () => {
+    session = createTestSession<{ plan: string }>({
+      user: { identifier: 'ann@example.com', password: 'pw', profile: { plan: 'pro' } },
+    }) as TestSession;
+    const user = await session.signIn();
+    expect(user).toMatchObject({ userId: 'ann@example.com', profile: { plan: 'pro' } });
+  });
+
+  it('adds sessions of the same user from other devices and countries', async () => {
+    session = createTestSession();
+    await session.signIn();
+    const phone = await session.addDevice({ deviceType: 'mobile', model: 'Pixel 9', country: 'FR' });
+    const tablet = await session.addDevice({ deviceType: 'tablet', country: 'JP' });
+    const page = await session.client.listSessions();
+    expect(page.total).toBe(3);
+    const byId = new Map(page.sessions.map((row) => [row.id, row]));
+    expect(byId.get(phone.sessionId)).toMatchObject({
+      deviceType: 'mobile',
+      deviceModel: 'Pixel 9',
+      countryCode: 'FR',
+      isCurrent: false,
+    });
+    expect(byId.get(tablet.sessionId)).toMatchObject({ deviceType: 'tablet', countryCode: 'JP' });
+    expect(page.sessions.filter((row) => row.isCurrent)).toHaveLength(1);
+  });
+
+  it('gives each device its own key and cookie jar', async () => {
+    session = createTestSession();
+    const me = await session.signIn();
+    const other = await session.addDevice();
+    expect(other.sessionId).not.toBe(me.sessionId);
+    expect(other.bridge.cookies()[0]?.value).not.toBe(session.bridge.cookies()[0]?.value);
+    await other.client.logout();
+    expect((await session.client.listSessions()).total).toBe(1);
+  });
+
+  it('opens another tab that shares the signed-in session', async () => {
+    session = createTestSession();
+    const me = await session.signIn();
+    const tab = session.openTab();
+    const { user } = await tab.refresh();
+    expect(user.sessionId).toBe(me.sessionId);
+  });
+
+  it('drives the server and the clients with one injected clock', async () => {
+    let t = Date.UTC(2030, 0, 1);
+    session = createTestSession({ now: () => t });
+    const me = await session.signIn();
+    expect(me.expiresAt.getTime()).toBe(t + 300_000);
+    t += 290_000;
+    const refreshes: number[] = [];
+    session.server.onRequest((entry) => entry.path.endsWith('/refresh') && refreshes.push(entry.status));
+    expect(await session.client.getAccessToken()).not.toBe(me.accessToken);
+    expect(refreshes).toEqual([200]);
+  });
+
+  it('rejects an identifier that is not one of its users', async () => {
+    session = createTestSession();
+    await expect(session.signIn('nobody@example.com')).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('addDevice', () => {
+  it('seeds a session on any server through the protocol', async () => {
+    const server = createSessionServer({
+      rateLimit: false,
+      users: [{ id: 'usr_dana', identifier: 'dana@example.com', password: 'demo' }],
+    });
+    const { sessionId } = await addDevice(server, {
+      identifier: 'dana@example.com',
+      password: 'demo',
+      country: 'BR',
+      device: { platform: 'Windows', browser: 'Edge', mobile: false },
+    });
+    const [view] = await server.admin.listUserSessions('usr_dana');
+    expect(view).toMatchObject({
+      id: sessionId,
+      country_code: 'BR',
+      device_type: 'desktop',
+      browser_name: 'Edge',
+    });
+  });
+});
