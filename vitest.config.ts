@@ -7,6 +7,8 @@ export default defineConfig({
   plugins: [react()],
   test: {
     projects: [
+      // Every story as a test in real Chromium, with its play function and an axe check.
+      'vitest.storybook.config.ts',
       {
         extends: true,
         test: {

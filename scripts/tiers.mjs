@@ -10,9 +10,9 @@ export const tiers = [
   },
   {
     name: 'browser',
-    description: 'real Chromium: WebCrypto, IndexedDB, Web Locks, BroadcastChannel',
+    description: 'real Chromium: WebCrypto, IndexedDB, Web Locks, BroadcastChannel; stories as tests with axe',
     browser: true,
-    command: vitest('--project', 'browser'),
+    command: vitest('--project', 'browser', '--project', 'storybook'),
   },
 ];
 tiers.push({
@@ -20,4 +20,10 @@ tiers.push({
   description: 'Playwright driving Chromium against the built demo and the reference server over HTTP',
   browser: true,
   command: vitest('--project', 'e2e'),
+});
+// The hook and component tests again, on React 18 (installed by the test/react18 workspace).
+tiers.splice(1, 0, {
+  name: 'react18',
+  description: 'hook and component tests on React 18',
+  command: vitest('-c', 'vitest.react18.config.ts'),
 });

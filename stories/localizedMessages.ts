@@ -48,6 +48,7 @@ export const frenchMessages: ActiveSessionsMessagesInput = {
   loading: 'Chargement des sessions…',
   empty: 'Aucune session active.',
   loadError: 'Impossible de charger vos sessions.',
+  refreshError: 'Impossible d’actualiser vos sessions ; la liste peut être périmée.',
   retry: 'Réessayer',
   signedOut: () => 'Vous êtes déconnecté.',
   revokeFailed: (_target, device) =>
@@ -108,6 +109,7 @@ export const japaneseMessages: ActiveSessionsMessagesInput = {
   loading: 'セッションを読み込んでいます…',
   empty: 'アクティブなセッションはありません。',
   loadError: 'セッションを読み込めませんでした。',
+  refreshError: 'セッションを更新できませんでした。一覧が古い可能性があります。',
   retry: '再試行',
   signedOut: () => 'サインアウトしました。',
   revokeFailed: (_target, device) =>

@@ -16,13 +16,29 @@ export interface ProofClaims {
 }
 
 const encoder = new TextEncoder();
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Two base64url characters per 12 bits, built on first use: proofs are on the hot path. */
+let pairs: string[] | undefined;
 
-/** Base64url without padding (RFC 7515 §2). */
+/** Base64url without padding (RFC 7515 §2); by table, as `btoa` is slow in Node. */
 export const b64url = (input: ArrayBuffer | Uint8Array | string): string => {
-  const bytes = typeof input === 'string' ? encoder.encode(input) : new Uint8Array(input);
+  const t = (pairs ??= Array.from(
+    { length: 4096 },
+    (_, i) => ALPHABET[i >> 6]! + ALPHABET[i & 63],
+  ));
+  const b = typeof input === 'string' ? encoder.encode(input) : new Uint8Array(input);
+  const rest = b.length % 3;
+  const end = b.length - rest;
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  for (let i = 0; i < end; i += 3) {
+    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    s += t[n >> 12]! + t[n & 4095];
+  }
+  if (rest) {
+    const n = (b[end]! << 16) | ((b[end + 1] ?? 0) << 8);
+    s += t[n >> 12]! + (rest > 1 ? ALPHABET[(n >> 6) & 63] : '');
+  }
+  return s;
 };
 
 /**
@@ -36,42 +52,53 @@ export const b64url = (input: ArrayBuffer | Uint8Array | string): string => {
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.2
  */
 export function createProofSigner(getCrypto: () => Crypto) {
-  const headers = new WeakMap<CryptoKey, Promise<string>>();
+  // Encoded headers by public key, and the last token's `ath`: computed once, read synchronously after.
+  const headers = new WeakMap<CryptoKey, string>();
   let lastToken: string | undefined;
-  let lastAth: Promise<string> | undefined;
+  let lastAth: string | undefined;
 
-  const header = (key: ProofKeyPair) => {
-    let h = headers.get(key.publicKey);
-    if (!h) {
-      h = getCrypto()
-        .subtle.exportKey('jwk', key.publicKey)
-        .then(({ kty, crv, x, y }) => b64url(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })));
-      headers.set(key.publicKey, h);
-      h.catch(() => headers.delete(key.publicKey));
-    }
-    return h;
-  };
-
-  /** The `ath` claim: base64url SHA-256 of the access token (RFC 9449 §4.2). */
-  const ath = (token: string) => {
-    if (token !== lastToken) {
-      lastToken = token;
-      lastAth = getCrypto().subtle.digest('SHA-256', encoder.encode(token)).then(b64url);
-    }
-    return lastAth!;
-  };
-
-  return async (key: ProofKeyPair, { accessToken, ...claims }: ProofClaims): Promise<string> => {
+  return async (
+    key: ProofKeyPair,
+    { htm, htu, iat, nonce, accessToken }: ProofClaims,
+  ): Promise<string> => {
     const c = getCrypto();
-    const jti = b64url(c.getRandomValues(new Uint8Array(16)));
-    const payload: Record<string, unknown> = { jti, ...claims, iat: Math.floor(claims.iat) };
-    if (accessToken) payload.ath = await ath(accessToken);
-    const input = (await header(key)) + '.' + b64url(JSON.stringify(payload));
-    const signature = await c.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, encoder.encode(input));
+    let header = headers.get(key.publicKey);
+    if (!header) {
+      const { kty, crv, x, y } = await c.subtle.exportKey('jwk', key.publicKey);
+      headers.set(
+        key.publicKey,
+        (header = b64url(
+          JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } }),
+        )),
+      );
+    }
+    if (accessToken && accessToken !== lastToken) {
+      // The `ath` claim: base64url SHA-256 of the access token (RFC 9449 §4.2).
+      lastAth = b64url(await c.subtle.digest('SHA-256', encoder.encode(accessToken)));
+      lastToken = accessToken;
+    }
+    // A fresh random jti for every proof, retries included (randomUUID is pooled, so cheap).
+    const payload = {
+      jti: c.randomUUID(),
+      htm,
+      htu,
+      iat: Math.floor(iat),
+      nonce,
+      ath: accessToken && lastAth,
+    };
+    const input = header + '.' + b64url(JSON.stringify(payload));
+    const signature = await c.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      key.privateKey,
+      encoder.encode(input),
+    );
     return input + '.' + b64url(signature);
   };
 }
 
 /** Generates a non-extractable P-256 key pair for proofs. */
 export const generateProofKey = (crypto: Crypto): Promise<ProofKeyPair> =>
-  crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']) as Promise<ProofKeyPair>;
+  crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ]) as Promise<ProofKeyPair>;

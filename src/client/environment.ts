@@ -18,27 +18,28 @@ export interface Environment {
 export function createEnvironment(options: SessionClientOptions): Environment {
   const env: SessionClientEnvironment = options.environment ?? {};
   const g = globalThis as typeof globalThis & { navigator?: Navigator; window?: Window };
-  const pick = <K extends keyof SessionClientEnvironment>(key: K, fallback: () => unknown) =>
-    (key in env ? env[key] : fallback()) ?? null;
+  // `null` in `environment` switches a piece off; absent means the global.
+  const pick = (key: keyof SessionClientEnvironment, global: unknown) =>
+    (key in env ? env[key] : global) ?? null;
   return {
     get fetch() {
-      const f = options.fetch ?? env.fetch ?? g.fetch;
-      return f === g.fetch ? g.fetch.bind(g) : f;
+      // Called through globalThis: a detached window.fetch throws "Illegal invocation".
+      return options.fetch ?? env.fetch ?? ((input, init) => g.fetch(input, init));
     },
     get indexedDB() {
-      return pick('indexedDB', () => g.indexedDB) as IDBFactory | null;
+      return pick('indexedDB', g.indexedDB) as IDBFactory | null;
     },
     get locks() {
-      return pick('locks', () => g.navigator?.locks) as LockManager | null;
+      return pick('locks', g.navigator?.locks) as LockManager | null;
     },
     get BroadcastChannel() {
-      return pick('BroadcastChannel', () => g.BroadcastChannel) as typeof BroadcastChannel | null;
+      return pick('BroadcastChannel', g.BroadcastChannel) as typeof BroadcastChannel | null;
     },
     get crypto() {
       return env.crypto ?? g.crypto;
     },
     get window() {
-      return pick('window', () => g.window) as EventTarget | null;
+      return pick('window', g.window) as EventTarget | null;
     },
     onLine: () => (env.onLine ? env.onLine() : g.navigator?.onLine !== false),
     now: () => (options.now ?? Date.now)(),

@@ -41,15 +41,15 @@ const brandOf = (name: string): symbol => Symbol.for('react-dpop-session.' + nam
  */
 export class SessionError extends Error {
   /** Stable, machine-readable; never changes between versions. */
-  readonly code: SessionErrorCode;
+  declare readonly code: SessionErrorCode;
   /** True when trying again later may succeed (network, 5xx, 429, lock timeout). */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
-  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
-    this.retryable = options?.retryable ?? false;
-    this.name = (this.constructor as { brand?: string }).brand ?? 'SessionError';
+    this.retryable = /^(network_error|server_error|rate_limited|lock_timeout)$/.test(code);
+    this.name = (new.target as typeof SessionError).brand;
   }
 
   /** The brand name this class is matched by. */
@@ -69,8 +69,12 @@ export class UnauthorizedError extends SessionError {
   declare readonly code: 'unauthorized';
   static override brand = 'UnauthorizedError';
   /** Why the server ended the session (`"expired"` when it gave no reason). */
-  readonly reason: Extract<SignOutReason, 'revoked' | 'expired' | 'reused'>;
-  constructor(message: string, reason: UnauthorizedError['reason'] = 'expired', options?: { cause?: unknown }) {
+  declare readonly reason: Extract<SignOutReason, 'revoked' | 'expired' | 'reused'>;
+  constructor(
+    message: string,
+    reason: UnauthorizedError['reason'] = 'expired',
+    options?: { cause?: unknown },
+  ) {
     super('unauthorized', message, options);
     this.reason = reason;
   }
@@ -92,9 +96,6 @@ export class TokenReusedError extends SessionError {
 export class DpopError extends SessionError {
   declare readonly code: DpopErrorCode;
   static override brand = 'DpopError';
-  constructor(code: DpopErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
 }
 
 /** The request did not reach the server or its answer was lost (offline, timeout). */
@@ -102,7 +103,7 @@ export class NetworkError extends SessionError {
   declare readonly code: 'network_error';
   static override brand = 'NetworkError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('network_error', message, { ...options, retryable: true });
+    super('network_error', message, options);
   }
 }
 
@@ -110,9 +111,9 @@ export class NetworkError extends SessionError {
 export class ServerError extends SessionError {
   declare readonly code: 'server_error';
   static override brand = 'ServerError';
-  readonly status: number;
+  declare readonly status: number;
   constructor(status: number, message: string, options?: { cause?: unknown }) {
-    super('server_error', message, { ...options, retryable: true });
+    super('server_error', message, options);
     this.status = status;
   }
 }
@@ -121,9 +122,9 @@ export class ServerError extends SessionError {
 export class RateLimitedError extends SessionError {
   declare readonly code: 'rate_limited';
   static override brand = 'RateLimitedError';
-  readonly retryAfterSeconds: number;
+  declare readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number, message: string, options?: { cause?: unknown }) {
-    super('rate_limited', message, { ...options, retryable: true });
+    super('rate_limited', message, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -133,7 +134,7 @@ export class LockTimeoutError extends SessionError {
   declare readonly code: 'lock_timeout';
   static override brand = 'LockTimeoutError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('lock_timeout', message, { ...options, retryable: true });
+    super('lock_timeout', message, options);
   }
 }
 
@@ -168,9 +169,6 @@ export class NotFoundError extends SessionError {
 export class BadRequestError extends SessionError {
   declare readonly code: 'bad_request' | 'invalid_pagination_limit' | 'invalid_pagination_offset';
   static override brand = 'BadRequestError';
-  constructor(code: BadRequestError['code'], message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
 }
 
 /** Any concrete session error; `switch (err.code)` narrows it to its class. */
@@ -209,4 +207,5 @@ for (const cls of [
  * @example
  * if (isSessionError(err)) switch (err.code) { case 'rate_limited': wait(err.retryAfterSeconds) }
  */
-export const isSessionError = (value: unknown): value is AnySessionError => value instanceof SessionError;
+export const isSessionError = (value: unknown): value is AnySessionError =>
+  value instanceof SessionError;

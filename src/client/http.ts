@@ -18,7 +18,6 @@ export interface SendOptions {
   body?: BodyInit | null | undefined;
   credentials?: RequestCredentials | undefined;
   timeoutMs?: number | undefined;
-  signal?: AbortSignal | null | undefined;
   /** Attaches nothing, for example to the proof of a pre-signed request. */
   proof?: string | undefined;
 }
@@ -39,7 +38,8 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   const signer = createProofSigner(() => env.crypto);
   let offset = 0;
   let loaded: Promise<unknown> | undefined;
-  const load = () => (loaded ??= storage.get<number>('clockOffset').then((o) => (offset = o ?? offset)));
+  const load = () =>
+    (loaded ??= storage.get<number>('clockOffset').then((o) => (offset = o ?? offset)));
   /** Server time in milliseconds. */
   const serverNow = () => env.now() + offset;
 
@@ -70,9 +70,10 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   const once = async (o: SendOptions, proof: string | undefined) => {
     const headers = new Headers(o.headers);
     if (proof) headers.set('DPoP', proof);
-    if (o.token) headers.set('Authorization', (o.token.bound ? 'DPoP ' : 'Bearer ') + o.token.value);
+    if (o.token)
+      headers.set('Authorization', (o.token.bound ? 'DPoP ' : 'Bearer ') + o.token.value);
     const timeout = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
-    const outer = o.signal ?? o.init?.signal;
+    const outer = o.init?.signal;
     const signal = timeout && outer ? AbortSignal.any([timeout, outer]) : (timeout ?? outer);
     try {
       return await env.fetch(o.url, {
@@ -85,7 +86,9 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       });
     } catch (cause) {
       if (outer?.aborted) throw cause;
-      throw new NetworkError(timeout?.aborted ? 'The request timed out' : 'The request failed', { cause });
+      throw new NetworkError(timeout?.aborted ? 'The request timed out' : 'The request failed', {
+        cause,
+      });
     }
   };
 
@@ -116,21 +119,27 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       if (code === 'use_dpop_nonce' && newNonce && !nonceRetried) {
         nonceRetried = true;
         nonce = newNonce;
-      } else if (code === 'invalid_dpop_proof' && Math.abs(drift) > SKEW_WINDOW_MS && !skewRetried) {
+      } else if (
+        code === 'invalid_dpop_proof' &&
+        Math.abs(drift) > SKEW_WINDOW_MS &&
+        !skewRetried
+      ) {
         skewRetried = true;
       } else return res;
     }
   };
 
-  /** Sends to the session API and validates: resolves to the JSON body (null for 204). */
-  const call = async (o: SendOptions): Promise<{ res: Response; body: unknown }> => {
-    const res = await send({ ...o, credentials: 'include' });
+  /** Validates a session API answer: resolves to its JSON body (null for 204), else throws its typed error. */
+  const parse = async (res: Response): Promise<{ res: Response; body: unknown }> => {
     if (res.status === 204) return { res, body: null };
     const body: unknown = await res.json().catch(() => undefined);
-    if (res.ok && body === undefined) throw new ProtocolError('Malformed server answer: body');
+    if (res.ok && body === undefined) throw new ProtocolError('Malformed answer: body');
     if (!res.ok) throw toError(res.status, body, res.headers.get('retry-after'));
     return { res, body };
   };
 
-  return { send, call, serverNow, sign, load };
+  /** Sends to the session API (with its cookies) and validates the answer. */
+  const call = async (o: SendOptions) => parse(await send({ ...o, credentials: 'include' }));
+
+  return { send, call, parse, serverNow, sign, load };
 }

@@ -4,7 +4,6 @@ import type { Storage } from './storage';
 export interface NonceCache {
   get(origin: string): Promise<string | undefined>;
   set(origin: string, nonce: string): void;
-  clear(): Promise<void>;
 }
 
 /**
@@ -13,7 +12,8 @@ export interface NonceCache {
  */
 export function createNonceCache(storage: Storage): NonceCache {
   let nonces: Promise<Record<string, string>> | undefined;
-  const load = () => (nonces ??= storage.get<Record<string, string>>('nonces').then((n) => n ?? {}));
+  const load = () =>
+    (nonces ??= storage.get<Record<string, string>>('nonces').then((n) => n ?? {}));
   return {
     get: async (origin) => (await load())[origin],
     set(origin, nonce) {
@@ -23,10 +23,6 @@ export function createNonceCache(storage: Storage): NonceCache {
           return storage.set('nonces', all);
         }
       });
-    },
-    async clear() {
-      nonces = Promise.resolve({});
-      await storage.del('nonces');
     },
   };
 }

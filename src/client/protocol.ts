@@ -8,8 +8,8 @@ import {
   TokenReusedError,
   UnauthorizedError,
 } from './errors';
-import type { SessionError } from './errors';
-import type { DeviceType, SessionPage, SessionView } from './types';
+import type { DpopErrorCode, SessionError } from './errors';
+import type { SessionPage, SessionView } from './types';
 
 /** The path the client appends to `baseUrl`. */
 export const API_PATH = '/v1/session';
@@ -34,8 +34,10 @@ export interface AccessTokenClaims {
 
 type Json = Record<string, unknown>;
 
-const bad = (what: string) => new ProtocolError('Malformed server answer: ' + what);
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const MALFORMED = 'Malformed answer: ';
+const bad = (what: string) => new ProtocolError(MALFORMED + what);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (o: Json, k: string, optional?: boolean): string | undefined => {
   const v = o[k];
   if (typeof v === 'string' || (optional && v === undefined)) return v as string | undefined;
@@ -50,7 +52,7 @@ export function decodeAccessToken(token: string): AccessTokenClaims {
     const b = atob(part!.replace(/-/g, '+').replace(/_/g, '/'));
     claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(b, (c) => c.charCodeAt(0))));
   } catch (cause) {
-    throw new ProtocolError('Malformed server answer: access_token', { cause });
+    throw new ProtocolError(MALFORMED + 'access_token', { cause });
   }
   if (!isObject(claims) || typeof claims.exp !== 'number') throw bad('access_token');
   str(claims, 'sub');
@@ -74,12 +76,10 @@ export function parseChallenge(body: unknown): string {
 }
 
 const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'];
-
-const date = (o: Json, k: string) => {
-  const d = new Date(str(o, k)!);
-  if (isNaN(d.getTime())) throw bad(k);
-  return d;
-};
+const VIEW_FIELDS =
+  'id device_type device_model os_version country_code created_at last_seen_at expires_at browser_name browser_version'.split(
+    ' ',
+  );
 
 /** Validates a `/me/list` page and converts it to camelCase, marking the current session. */
 export function parseSessionPage(body: unknown, currentSessionId: string | null): SessionPage {
@@ -89,25 +89,20 @@ export function parseSessionPage(body: unknown, currentSessionId: string | null)
     if (!Number.isInteger(v) || (v as number) < 0) throw bad(k);
     return v as number;
   };
-  const sessions = body.sessions.map((s: unknown): SessionView => {
+  const sessions = body.sessions.map((s: unknown) => {
     if (!isObject(s)) throw bad('session');
-    const type = str(s, 'device_type')!;
-    const view: SessionView = {
-      id: str(s, 'id')!,
-      deviceType: (DEVICE_TYPES.includes(type) ? type : 'unknown') as DeviceType,
-      deviceModel: str(s, 'device_model')!,
-      osVersion: str(s, 'os_version')!,
-      countryCode: str(s, 'country_code')!,
-      createdAt: date(s, 'created_at'),
-      lastSeenAt: date(s, 'last_seen_at'),
-      expiresAt: date(s, 'expires_at'),
-      isCurrent: s.id === currentSessionId,
-    };
-    const browserName = str(s, 'browser_name', true);
-    const browserVersion = str(s, 'browser_version', true);
-    if (browserName !== undefined) view.browserName = browserName;
-    if (browserVersion !== undefined) view.browserVersion = browserVersion;
-    return view;
+    const view: Record<string, unknown> = {};
+    for (const k of VIEW_FIELDS) {
+      // browser_name and browser_version are a protocol extension: they may be absent.
+      const v = str(s, k, k[0] === 'b');
+      if (v === undefined) continue;
+      const d = new Date(v);
+      if (k.endsWith('_at') && isNaN(d.getTime())) throw bad(k);
+      view[k.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = k.endsWith('_at') ? d : v;
+    }
+    if (!DEVICE_TYPES.includes(view.deviceType as string)) view.deviceType = 'unknown';
+    view.isCurrent = s.id === currentSessionId;
+    return view as unknown as SessionView;
   });
   return { sessions, total: num('total'), limit: num('limit'), offset: num('offset') };
 }
@@ -117,36 +112,34 @@ export function parseSessionPage(body: unknown, currentSessionId: string | null)
  * its body; a 4xx without the protocol's error body is a `ProtocolError`.
  */
 export function toError(status: number, body: unknown, retryAfter: string | null): SessionError {
-  if (status >= 500) return new ServerError(status, `Session server error (${status})`);
-  if (!isObject(body) || typeof body.code !== 'string' || typeof body.message !== 'string' || typeof body.type !== 'string')
+  if (status >= 500) return new ServerError(status, `Server error (${status})`);
+  if (
+    !isObject(body) ||
+    typeof body.code !== 'string' ||
+    typeof body.message !== 'string' ||
+    typeof body.type !== 'string'
+  )
     return bad(`error body (${status})`);
   const code = body.code;
-  const message = `Session request refused: ${code} (${status})`;
-  switch (code) {
-    case 'unauthorized': {
-      const r = body.reason;
-      return new UnauthorizedError(message, r === 'revoked' || r === 'reused' ? r : 'expired');
-    }
-    case 'token_reused':
-      return new TokenReusedError(message);
-    case 'invalid_dpop_proof':
-    case 'missing_dpop_proof':
-    case 'use_dpop_nonce':
-    case 'dpop_key_mismatch':
-      return new DpopError(code, message);
-    case 'rate_limited': {
-      const s = Number(retryAfter);
-      return new RateLimitedError(Number.isFinite(s) && s >= 0 ? s : 1, message);
-    }
-    case 'not_found':
-      return new NotFoundError(message);
-    case 'bad_request':
-    case 'invalid_pagination_limit':
-    case 'invalid_pagination_offset':
-      return new BadRequestError(code, message);
-  }
-  if (status === 429) return new RateLimitedError(Number(retryAfter) || 1, message);
-  if (status === 401) return new UnauthorizedError(message);
-  if (status === 404) return new NotFoundError(message);
-  return new BadRequestError('bad_request', message);
+  const message = `Refused: ${code} (${status})`;
+  const r = body.reason;
+  return code === 'unauthorized'
+    ? new UnauthorizedError(message, r === 'revoked' || r === 'reused' ? r : 'expired')
+    : code === 'token_reused'
+      ? new TokenReusedError(message)
+      : // The four DPoP codes are the only ones naming it.
+        code.includes('dpop')
+        ? new DpopError(code as DpopErrorCode, message)
+        : status === 429
+          ? new RateLimitedError(Number(retryAfter) || 1, message)
+          : status === 404
+            ? new NotFoundError(message)
+            : status === 401
+              ? new UnauthorizedError(message)
+              : new BadRequestError(
+                  /^(bad_request|invalid_pagination_(limit|offset))$/.test(code)
+                    ? (code as BadRequestError['code'])
+                    : 'bad_request',
+                  message,
+                );
 }

@@ -14,7 +14,7 @@ import type { KeyRecord, KeyStore } from './keyStore';
 import { parseTokenAnswer, type TokenAnswer } from './protocol';
 import type { Storage } from './storage';
 import { lifetime, toUser, type CachedToken } from './tokenCache';
-import type { SignOutReason } from './types';
+import type { SessionClientOptions, SignOutReason } from './types';
 
 /** The non-secret refresh marker every tab reads under the lock (no token in it). */
 export interface RefreshMarker {
@@ -31,29 +31,27 @@ export interface RefreshMarker {
 
 /** What tabs of one namespace tell each other. */
 export type TabMessage =
-  | { t: 'token'; token: CachedToken; login?: true }
+  | { t: 'token'; token: CachedToken; login?: true | undefined }
   | { t: 'out'; reason: SignOutReason; generation: number }
   | { t: 'ask' }
   | { t: 'none' };
 
 /** What the coordinator needs from the client. */
 export interface CoordinatorHost {
+  options: SessionClientOptions;
   env: Environment;
   storage: Storage;
   keys: KeyStore;
   http: Http;
+  /** `baseUrl` + `/v1/session`. */
   api: string;
-  namespace: string;
-  header: boolean;
-  lockTimeoutMs: number;
-  peerWaitMs: number;
-  refreshTimeoutMs: number;
   token(): CachedToken | null;
   /** Not due for refresh. */
   usable(token: CachedToken): boolean;
-  accept(token: CachedToken, login?: boolean): boolean;
+  /** Takes a token from this tab, a peer or a login, unless it is older or signed out. */
+  accept(token: CachedToken, login?: boolean): void;
   /** Ends the session locally (and in every tab when `broadcast`). */
-  signOut(reason: SignOutReason, generation: number, broadcast: boolean): void;
+  signOut(reason: SignOutReason, generation: number, broadcast?: boolean): void;
 }
 
 /** Retry-able failures back off for this long at most. */
@@ -65,12 +63,15 @@ const MAX_BACKOFF_MS = 30_000;
  * and peers asked (found through a shared presence lock) before the server is.
  */
 export function createRefreshCoordinator(h: CoordinatorHost) {
-  const { env, storage, keys, http } = h;
-  const name = 'react-dpop-session:' + h.namespace;
+  const { env, storage, keys, http, options } = h;
+  const header = options.refreshTokenTransport === 'header';
+  const name = 'react-dpop-session:' + (options.namespace ?? 'default');
   const presence = name + ':presence';
   let channel: BroadcastChannel | null | undefined;
   let releasePresence: (() => void) | undefined;
   let present = false;
+  let settled: Promise<void> | undefined;
+  let stopped = false;
   let replies = 0;
   const waiters = new Set<() => void>();
 
@@ -87,7 +88,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     }
     replies++;
     if (m.t === 'token') h.accept(m.token, m.login);
-    else if (m.t === 'out') h.signOut(m.reason, m.generation, false);
+    else if (m.t === 'out') h.signOut(m.reason, m.generation);
     waiters.forEach((w) => w());
   };
 
@@ -97,15 +98,21 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     const BC = env.BroadcastChannel;
     channel = BC ? new BC(name) : null;
     if (channel) channel.onmessage = (e: MessageEvent<TabMessage>) => receive(e.data);
-    env.locks
-      ?.request(presence, { mode: 'shared' }, () => {
-        present = true;
-        return new Promise<void>((r) => (releasePresence = r));
-      })
-      .catch(() => {});
+    // Held until dispose; settled once granted (or refused), so counting peers never counts this tab by mistake.
+    settled = new Promise<void>((ready) =>
+      env.locks
+        ?.request(presence, { mode: 'shared' }, () => {
+          // A client disposed before the grant lets go at once.
+          present = !stopped;
+          ready();
+          return present ? new Promise<void>((r) => (releasePresence = r)) : undefined;
+        })
+        .catch(ready),
+    );
   };
 
   const stop = () => {
+    stopped = true;
     channel?.close();
     channel = null;
     releasePresence?.();
@@ -116,12 +123,13 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const locks = env.locks;
     if (!locks) return fn();
-    const signal = AbortSignal.timeout(h.lockTimeoutMs);
+    const signal = AbortSignal.timeout(options.lockTimeoutMs ?? 30_000);
     let granted = false;
     try {
       return await locks.request(name, { signal }, () => ((granted = true), fn()));
     } catch (cause) {
-      if (!granted && signal.aborted) throw new LockTimeoutError('Timed out waiting for the refresh lock', { cause });
+      if (!granted && signal.aborted)
+        throw new LockTimeoutError('Refresh lock timed out', { cause });
       throw cause;
     }
   };
@@ -129,6 +137,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   /** Live peers (other holders of the presence lock), or -1 when unknown. */
   const peers = async () => {
     if (!env.locks?.query) return -1;
+    await settled;
     const { held = [] } = await env.locks.query();
     return held.filter((l) => l.name === presence).length - (present ? 1 : 0);
   };
@@ -146,7 +155,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
         if (wanted(t)) finish(t);
         else if ((count > 0 && replies >= count) || !channel) finish(null);
       };
-      const timer = setTimeout(finish, h.peerWaitMs, null);
+      const timer = setTimeout(finish, options.peerWaitMs ?? 1_000, null);
       waiters.add(check);
       replies = 0;
       post({ t: 'ask' });
@@ -155,10 +164,13 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   const backoffError = (m: RefreshMarker | undefined): SessionError | null => {
     const left = (m?.backoffUntil ?? 0) - env.now();
     if (left <= 0 || !m?.error) return null;
-    const msg = 'Refresh is backing off after a failure';
-    if (m.error.code === 'rate_limited') return new RateLimitedError(Math.ceil(left / 1000), msg);
-    if (m.error.code === 'server_error') return new ServerError(m.error.status ?? 500, msg);
-    return new NetworkError(msg);
+    const msg = 'Refresh backing off';
+    const { code, status } = m.error;
+    return code === 'rate_limited'
+      ? new RateLimitedError(Math.ceil(left / 1000), msg)
+      : status
+        ? new ServerError(status, msg)
+        : new NetworkError(msg);
   };
 
   /** Stores the answer's token (and header-mode refresh token), writes the marker, tells the tabs. */
@@ -170,7 +182,11 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       claims: answer.claims,
       expiresAt: answer.expiresAt,
       // Strictly newer than any token before it, even when the clock stands still.
-      refreshedAt: Math.max(env.now(), (previous?.refreshedAt ?? 0) + 1, (marker?.refreshedAt ?? 0) + 1),
+      refreshedAt: Math.max(
+        env.now(),
+        (previous?.refreshedAt ?? 0) + 1,
+        (marker?.refreshedAt ?? 0) + 1,
+      ),
       generation: key.generation,
     };
     // The expiry did not grow, or the lifetime shrank: capped at the session's end.
@@ -180,7 +196,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       (answer.expiresAt <= previous.expiresAt || lifetime(token) < lifetime(previous))
     )
       token.capped = true;
-    const rt = h.header && res.headers.get('x-refresh-token');
+    const rt = header && res.headers.get('x-refresh-token');
     if (rt) await storage.set('refreshToken', rt);
     await storage.set('marker', {
       generation: key.generation,
@@ -188,7 +204,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       expiresAt: token.expiresAt,
     } satisfies RefreshMarker);
     h.accept(token, login);
-    post({ t: 'token', token, ...(login && { login }) });
+    post({ t: 'token', token, login });
     // A newer token (from another tab) may have won; a sign-out leaves none.
     return h.token();
   };
@@ -196,19 +212,30 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   /** Deletes what a finished session leaves behind; call under the lock. */
   const forget = async (generation: number) => {
     await keys.remove(generation);
-    if (h.header) await storage.del('refreshToken');
+    await storage.del('nonces');
+    if (header) await storage.del('refreshToken');
+  };
+
+  /** Header mode: the refresh token to send, read under the lock. */
+  const refreshHeader = async (): Promise<HeadersInit | undefined> => {
+    const rt = header && (await storage.get<string>('refreshToken'));
+    return rt ? { 'X-Refresh-Token': rt } : undefined;
   };
 
   const refreshAtServer = async (key: KeyRecord, marker: RefreshMarker | undefined) => {
-    const rt = h.header ? await storage.get<string>('refreshToken') : undefined;
-    const attempt = async (k: KeyRecord, netRetried: boolean, reloaded: boolean): Promise<CachedToken | null> => {
+    const headers = await refreshHeader();
+    const attempt = async (
+      k: KeyRecord,
+      netRetried: boolean,
+      reloaded: boolean,
+    ): Promise<CachedToken | null> => {
       try {
         const { res, body } = await http.call({
           method: 'POST',
           url: h.api + '/refresh',
           key: k,
-          timeoutMs: h.refreshTimeoutMs,
-          headers: rt ? { 'X-Refresh-Token': rt } : undefined,
+          timeoutMs: options.refreshTimeoutMs ?? 10_000,
+          headers,
         });
         return await complete(parseTokenAnswer(body), res, k);
       } catch (e) {
@@ -229,12 +256,14 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       if (e instanceof SessionError && e.retryable) {
         const failures = (marker?.failures ?? 0) + 1;
         const wait =
-          e instanceof RateLimitedError ? e.retryAfterSeconds * 1000 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures);
+          e instanceof RateLimitedError
+            ? e.retryAfterSeconds * 1000
+            : Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures);
         await storage.set('marker', {
           ...(marker ?? { generation: key.generation, refreshedAt: 0, expiresAt: 0 }),
           backoffUntil: env.now() + wait,
           failures,
-          error: { code: e.code, ...(e instanceof ServerError && { status: e.status }) },
+          error: { code: e.code, status: (e as ServerError).status },
         } satisfies RefreshMarker);
       } else {
         const reason: SignOutReason | null =
@@ -283,7 +312,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       const live = await peers();
       // A lone tab refreshes at once; otherwise peers (or the broadcast the marker
       // promises) usually have a token, and a lapsed wait ends in a safe refresh.
-      if (channel && (live > 0 || (live < 0 && promised))) {
+      if (channel && !storage.memoryOnly && (live > 0 || (live < 0 && promised))) {
         const t = await askPeers(live, wanted);
         if (t) return t;
       }
@@ -291,7 +320,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     });
   };
 
-  return { start, stop, post, withLock, run, complete, forget };
+  return { start, stop, post, withLock, run, complete, forget, refreshHeader };
 }
 
 /** The coordinator's handle, as the client uses it. */

@@ -1,5 +1,5 @@
 import { createEnvironment } from './environment';
-import { DisposedError, DpopError, SessionError, UnauthorizedError } from './errors';
+import { DisposedError, SessionError, UnauthorizedError } from './errors';
 import { createHttp, type SendOptions } from './http';
 import { createKeyStore } from './keyStore';
 import { createNonceCache } from './nonceCache';
@@ -19,20 +19,15 @@ import type {
   User,
 } from './types';
 
-const typeError = (what: string) => new TypeError(what);
+const POST = 'POST';
+const PENDING = 'pendingSignOut';
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const nonBlank = (v: unknown, name: string) => {
-  if (typeof v !== 'string' || !v.trim()) throw typeError(`"${name}" must be a non-empty string`);
+  if (typeof v !== 'string' || !v.trim())
+    throw new TypeError(`"${name}" must be a non-empty string`);
   return v;
 };
-
-/** Device hints for `/login/finalize` from User-Agent Client Hints, where the browser has them. */
-async function deviceHints() {
-  type Hints = { model?: string; platform?: string; platformVersion?: string; mobile?: boolean };
-  const data = (globalThis.navigator as { userAgentData?: { getHighEntropyValues(h: string[]): Promise<Hints> } })
-    ?.userAgentData;
-  const v = await data?.getHighEntropyValues(['model', 'platformVersion']).catch(() => undefined);
-  return v && { model: v.model, platform: v.platform, platformVersion: v.platformVersion, mobile: v.mobile };
-}
+const notSignedIn = () => new UnauthorizedError('Not signed in');
 
 /**
  * Creates the framework-agnostic DPoP session client.
@@ -43,26 +38,24 @@ async function deviceHints() {
  * const res = await session.fetch('/api/orders') // Authorization: DPoP … plus a proof
  * @see https://www.rfc-editor.org/rfc/rfc9449
  */
-export function createSessionClient<P extends Profile = Profile>(options: SessionClientOptions): SessionClient<P> {
+export function createSessionClient<P extends Profile = Profile>(
+  options: SessionClientOptions,
+): SessionClient<P> {
   const apiOrigin = new URL(nonBlank(options.baseUrl, 'baseUrl')).origin;
   const api = options.baseUrl.replace(/\/+$/, '') + API_PATH;
-  const namespace = options.namespace ?? 'default';
   const skew = options.refreshSkewSeconds ?? 30;
-  const header = options.refreshTokenTransport === 'header';
-  const authorized = new Set((options.authorizedOrigins ?? [apiOrigin]).map((o) => new URL(o).origin));
+  const authorized = new Set(
+    (options.authorizedOrigins ?? [apiOrigin]).map((o) => new URL(o).origin),
+  );
   const env = createEnvironment(options);
   const listeners = new Set<() => void>();
   const handlers: { [K in SessionEvent['type']]?: Set<(e: SessionEvent) => void> } = {};
   const emit = (e: SessionEvent) => handlers[e.type]?.forEach((l) => l(e));
+  const warn = (code: string, message: string) => emit({ type: 'warning', code, message });
   const storage = createStorage(
     () => env.indexedDB,
-    namespace + ':',
-    () =>
-      emit({
-        type: 'warning',
-        code: 'storage_unavailable',
-        message: 'IndexedDB is unavailable: the key lives in this tab only',
-      }),
+    (options.namespace ?? 'default') + ':',
+    () => warn('storage_unavailable', 'IndexedDB is unavailable: the key lives in this tab only'),
   );
   const keys = createKeyStore(storage, () => env.crypto);
   const http = createHttp(env, storage, createNonceCache(storage));
@@ -71,7 +64,7 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
   let snapshot: SessionSnapshot<P> = { status: 'loading' };
   /** Tokens of this generation or older belong to a session that ended. */
   let outGeneration = 0;
-  /** Tokens obtained at or before this (local ms) were invalidated. */
+  /** Tokens obtained at or before this were invalidated. */
   let staleAt = 0;
   let inflight: Promise<CachedToken | null> | null = null;
   let loggingOut: Promise<void> | null = null;
@@ -81,36 +74,48 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
 
   const setSnapshot = (next: SessionSnapshot<P>) => {
     const s = snapshot;
-    if (s.status === next.status && s.user === next.user && s.error === next.error && s.reason === next.reason) return;
-    snapshot = next;
-    listeners.forEach((l) => l());
+    if (
+      s.status !== next.status ||
+      s.user !== next.user ||
+      s.error !== next.error ||
+      s.reason !== next.reason
+    ) {
+      snapshot = next;
+      listeners.forEach((l) => l());
+    }
   };
 
   const usable = (t: CachedToken) => http.serverNow() < refreshDueAt(t, skew);
+  const fresh = (t: CachedToken | null) => !!t && t.refreshedAt > staleAt && usable(t);
 
+  /** What `online`, `visibilitychange`, `pageshow` (and the background timer) run. */
   const check = () => {
     if (disposed) return;
     void retryPendingSignOut();
-    if (snapshot.status !== 'unauthenticated' && (!token || !usable(token))) ensure().catch(() => {});
+    if (snapshot.status !== 'unauthenticated' && !fresh(token)) ensure().catch(() => {});
   };
 
   const accept = (t: CachedToken, login?: boolean) => {
-    if (t.generation <= outGeneration) return false;
-    if (token && (t.generation < token.generation || (t.generation === token.generation && t.refreshedAt <= token.refreshedAt)))
-      return false;
-    if (login) keys.reset();
+    if (
+      t.generation <= outGeneration ||
+      (token &&
+        (t.generation < token.generation ||
+          (t.generation === token.generation && t.refreshedAt <= token.refreshedAt)))
+    )
+      return;
+    // A token of another generation (a login elsewhere) goes with a key this tab has not loaded.
+    if (login || t.generation !== token?.generation) keys.reset();
     token = t;
     const user = t.user as User<P>;
     setSnapshot({ status: 'authenticated', user });
     emit({ type: login ? 'signed-in' : 'refreshed', user });
     if (options.backgroundRefresh) {
       clearTimeout(timer);
-      timer = setTimeout(check, Math.max(0, refreshDueAt(t, skew) - http.serverNow()));
+      timer = setTimeout(check, refreshDueAt(t, skew) - http.serverNow());
     }
-    return true;
   };
 
-  const signOut = (reason: SignOutReason, generation: number, broadcast: boolean) => {
+  const signOut = (reason: SignOutReason, generation: number, broadcast?: boolean) => {
     if (token && token.generation > generation) return;
     outGeneration = Math.max(outGeneration, generation);
     keys.reset();
@@ -123,16 +128,12 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
   };
 
   const coordinator = createRefreshCoordinator({
+    options,
     env,
     storage,
     keys,
     http,
     api,
-    namespace,
-    header,
-    lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
-    peerWaitMs: options.peerWaitMs ?? 1_000,
-    refreshTimeoutMs: options.refreshTimeoutMs ?? 10_000,
     token: () => token,
     usable,
     accept,
@@ -142,11 +143,12 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
   const events = ['online', 'visibilitychange', 'pageshow'];
   const start = () => {
     if (disposed) throw new DisposedError();
-    if (started) return;
-    started = true;
-    coordinator.start();
-    void http.load();
-    events.forEach((e) => env.window?.addEventListener(e, check));
+    if (!started) {
+      started = true;
+      coordinator.start();
+      void http.load();
+      events.forEach((e) => env.window?.addEventListener(e, check));
+    }
   };
 
   /** One refresh in flight per tab; every caller awaits it. */
@@ -167,49 +169,51 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
       .finally(() => (inflight = null)));
 
   /** Wraps a method: it starts the client, and after `dispose` throws (or rejects) `DisposedError`. */
-  const live = <A extends unknown[], R>(fn: (...args: A) => R, async?: 1) =>
-    ((...args: A) => {
+  const live =
+    <A extends unknown[], R>(fn: (...args: A) => R, async?: 1) =>
+    (...args: A): R => {
       try {
         start();
       } catch (e) {
-        if (async) return Promise.reject(e);
+        if (async) return Promise.reject(e) as R;
         throw e;
       }
       return fn(...args);
-    }) as (...args: A) => R;
+    };
 
-  const refresh = async () => {
-    const t = await ensure();
-    if (!t) throw new UnauthorizedError('Not signed in');
-    return { user: t.user as User<P> };
-  };
-
-  const getAccessToken = (): Promise<string | null> => {
-    const t = token;
+  const getAccessToken = (): Promise<string | null> =>
     // The hot path: a valid cached token costs no crypto, storage or network.
-    if (t && t.refreshedAt > staleAt && usable(t)) return Promise.resolve(t.user.accessToken);
-    return ensure().then(
-      (n) => n?.user.accessToken ?? null,
-      (e: unknown) => {
-        // A token that is due but not yet expired still works while the server is unreachable.
-        const c = token;
-        if (e instanceof SessionError && e.retryable && c && c.refreshedAt > staleAt && http.serverNow() < c.expiresAt)
-          return c.user.accessToken;
-        throw e;
-      },
-    );
-  };
+    fresh(token)
+      ? Promise.resolve(token!.user.accessToken)
+      : ensure().then(
+          (t) => t?.user.accessToken ?? null,
+          (e: unknown) => {
+            // A token that is due but not expired still works while the server is unreachable.
+            const t = token;
+            if (
+              (e as SessionError).retryable &&
+              t &&
+              t.refreshedAt > staleAt &&
+              http.serverNow() < t.expiresAt
+            )
+              return t.user.accessToken;
+            throw e;
+          },
+        );
 
-  /** Requests with the access token (and a proof when it is bound); one refresh and replay on 401. */
-  const authorizedSend = async (o: SendOptions, send: (o: SendOptions) => Promise<Response>) => {
+  /** Sends with the access token (and a proof when it is bound); on 401 one refresh and one replay. */
+  const authorizedSend = async (o: SendOptions) => {
     const attempt = async (t: CachedToken) => {
       const bound = !!t.claims.cnf?.jkt;
-      const key = bound ? await keys.get() : undefined;
-      return send({ ...o, key, token: { value: t.user.accessToken, bound } });
+      return http.send({
+        ...o,
+        key: bound ? await keys.get() : undefined,
+        token: { value: t.user.accessToken, bound },
+      });
     };
     await getAccessToken();
     const t = token;
-    if (!t) return null;
+    if (!t) return http.send(o);
     let res = await attempt(t);
     if (res.status === 401) {
       staleAt = Math.max(staleAt, t.refreshedAt);
@@ -219,121 +223,114 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
     return res;
   };
 
-  /** Calls `/me/*`; a 401 `unauthorized` that survives a refresh ends the session. */
+  /** Calls `/me/*`; an `unauthorized` that survives a refresh ends the session. */
   const callMe = async (method: string, path: string) => {
-    let failure: SessionError | undefined;
-    let keyReloaded = false;
-    let body: unknown;
-    const res = await authorizedSend({ method, url: api + path }, async (o) => {
-      try {
-        const r = await http.call(o);
-        body = r.body;
-        return r.res;
-      } catch (e) {
-        if (e instanceof DpopError && e.code === 'dpop_key_mismatch' && !keyReloaded) {
-          // The token may come from a tab that logged in with a newer key.
-          keyReloaded = true;
-          keys.reset();
-          const r = await http.call({ ...o, key: await keys.get() });
-          body = r.body;
-          return r.res;
-        }
-        if (!(e instanceof UnauthorizedError)) throw e;
-        failure = e;
-        return new Response(null, { status: 401 });
-      }
-    });
-    if (!res) throw new UnauthorizedError('Not signed in');
-    if (res.status === 401) {
-      if (failure instanceof UnauthorizedError && token) signOut(failure.reason, token.generation, true);
-      throw failure ?? new UnauthorizedError('Not signed in');
+    if (!(await getAccessToken())) throw notSignedIn();
+    try {
+      return http.parse(await authorizedSend({ method, url: api + path, credentials: 'include' }));
+    } catch (e) {
+      if (e instanceof UnauthorizedError && token) signOut(e.reason, token.generation, true);
+      throw e;
     }
-    return body;
   };
 
   const finalizeLogin = async (challengeToken: string) => {
     nonBlank(challengeToken, 'challengeToken');
+    const device = await (
+      globalThis.navigator as
+        { userAgentData?: { getHighEntropyValues(h: string[]): Promise<object> } } | undefined
+    )?.userAgentData
+      ?.getHighEntropyValues(['model', 'platformVersion'])
+      .catch(() => undefined);
     return coordinator.withLock(async () => {
       // A pending sign-out's key goes first; finalize (with the old cookie) ends that session anyway.
-      const pending = await storage.get<number>('pendingSignOut');
+      const pending = await storage.get<number>(PENDING);
       if (pending !== undefined) {
-        await storage.del('pendingSignOut');
+        await storage.del(PENDING);
         await coordinator.forget(pending);
       }
       const key = await keys.create();
       const { res, body } = await http.call({
-        method: 'POST',
+        method: POST,
         url: api + '/login/finalize',
         key,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ challenge_token: challengeToken, device: await deviceHints() }),
+        headers: JSON_HEADERS,
+        // Client hints name the device better than a reduced User-Agent; the server bounds them.
+        body: JSON.stringify({ challenge_token: challengeToken, device }),
       });
       const t = await coordinator.complete(parseTokenAnswer(body), res, key, true);
-      if (!t) throw new UnauthorizedError('Signed out during login');
+      if (!t) throw notSignedIn();
       return { user: t.user as User<P> };
     });
   };
 
-  /** Sends `/revoke` for a signed-out session; keeps the pending marker while it cannot. */
+  /** Sends `/revoke` for the pending sign-out; keeps the marker while the network fails. */
   const revoke = (proof?: string) =>
     coordinator
       .withLock(async () => {
-        const generation = await storage.get<number>('pendingSignOut');
+        const generation = await storage.get<number>(PENDING);
         if (generation === undefined) return;
         const key = await keys.get();
-        if (key?.generation === generation) {
-          const rt = header ? await storage.get<string>('refreshToken') : undefined;
-          try {
-            await http.call({
-              method: 'POST',
+        if (key?.generation === generation)
+          await http
+            .call({
+              method: POST,
               url: api + '/revoke',
               key,
               proof,
-              headers: rt ? { 'X-Refresh-Token': rt } : undefined,
+              headers: await coordinator.refreshHeader(),
+            })
+            .catch((e: SessionError) => {
+              if (e.retryable) throw e;
             });
-          } catch (e) {
-            if (e instanceof SessionError && e.retryable) throw e;
-          }
-        }
         await coordinator.forget(generation);
-        await storage.del('pendingSignOut');
+        await storage.del(PENDING);
       })
-      .catch((e: unknown) =>
-        emit({ type: 'warning', code: 'logout_pending', message: `Sign-out will finish when back online (${String(e)})` }),
-      );
+      .catch(() => warn('logout_pending', 'Sign-out finishes when back online'));
 
   const retryPendingSignOut = async () => {
-    if (env.onLine() && (await storage.get('pendingSignOut')) !== undefined) await revoke();
+    if (env.onLine() && (await storage.get(PENDING)) !== undefined) await revoke();
   };
 
   const logout = () =>
     (loggingOut ??= (async () => {
       const key = await keys.get();
-      const proof = key && (await http.sign({ method: 'POST', url: api + '/revoke', key }));
-      const generation = Math.max(key?.generation ?? 0, token?.generation ?? 0);
-      signOut('logout', generation, true);
-      if (!key) return;
-      await storage.set('pendingSignOut', key.generation);
-      await revoke(proof);
+      const proof = key && (await http.sign({ method: POST, url: api + '/revoke', key }));
+      signOut('logout', Math.max(key?.generation ?? 0, token?.generation ?? 0), true);
+      if (key) {
+        await storage.set(PENDING, key.generation);
+        await revoke(proof);
+      }
     })().finally(() => (loggingOut = null)));
 
   const revokeSessions = async (target: RevokeTarget | 'session', sessionId?: string) => {
-    if (target === 'session') target = { session: sessionId as string };
-    let query: string;
-    if (typeof target === 'object' && target) query = 'session&session_id=' + encodeURIComponent(nonBlank(target.session, 'session'));
-    else if (target === 'all' || target === 'others' || target === 'mine') query = target;
-    else throw typeError('"target" must be "all", "others", "mine" or { session: id }');
+    const id =
+      target === 'session'
+        ? sessionId
+        : typeof target === 'object' && target
+          ? target.session
+          : undefined;
+    const query =
+      id !== undefined || target === 'session'
+        ? 'session&session_id=' + encodeURIComponent(nonBlank(id, 'session'))
+        : target === 'all' || target === 'others' || target === 'mine'
+          ? target
+          : null;
+    if (!query) throw new TypeError('"target" must be "all", "others", "mine" or { session: id }');
     const mine = token;
-    await callMe('POST', '/me/revoke?target=' + query);
-    const current = mine?.claims.sid;
-    if (mine && (target === 'all' || target === 'mine' || (typeof target === 'object' && target.session === current))) {
+    await callMe(POST, '/me/revoke?target=' + query);
+    if (mine && (target === 'all' || target === 'mine' || id === mine.user.sessionId)) {
       await coordinator.withLock(() => coordinator.forget(mine.generation)).catch(() => {});
       signOut('logout', mine.generation, true);
     }
   };
 
-  const client: SessionClient<P> = {
-    refresh: live(refresh, 1),
+  return {
+    refresh: live(async () => {
+      const t = await ensure();
+      if (!t) throw notSignedIn();
+      return { user: t.user as User<P> };
+    }, 1),
     getAccessToken: live(getAccessToken, 1),
     getProfile: live(() => (token?.user.profile as P) ?? null),
     getSessionId: live(() => token?.user.sessionId ?? null),
@@ -342,38 +339,43 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
       if (token) staleAt = Math.max(staleAt, token.refreshedAt);
     }),
     logout: live(logout, 1),
-    listSessions: live(async (o: ListSessionsOptions = {}) => {
+    listSessions: live(async ({ limit, offset }: ListSessionsOptions = {}) => {
       const q = new URLSearchParams();
-      if (o.limit !== undefined) q.set('limit', String(o.limit));
-      if (o.offset !== undefined) q.set('offset', String(o.offset));
-      return parseSessionPage(await callMe('GET', '/me/list?' + q), token?.user.sessionId ?? null);
+      if (limit !== undefined) q.set('limit', String(limit));
+      if (offset !== undefined) q.set('offset', String(offset));
+      return parseSessionPage(
+        (await callMe('GET', '/me/list?' + q)).body,
+        token?.user.sessionId ?? null,
+      );
     }, 1),
     revokeSessions: live(revokeSessions, 1) as SessionClient<P>['revokeSessions'],
     fetch: live(async (input: RequestInfo | URL, init: RequestInit = {}) => {
       if (init.body instanceof ReadableStream)
-        throw typeError('"body" must not be a ReadableStream: a stream cannot be replayed');
+        throw new TypeError('"body" must not be a ReadableStream (no replay)');
       const req = input instanceof Request ? input : null;
-      const url = new URL(req ? req.url : String(input), (globalThis as { location?: Location }).location?.href);
+      const url = new URL(
+        req ? req.url : String(input),
+        (globalThis as { location?: Location }).location?.href,
+      );
       if (!authorized.has(url.origin)) return env.fetch(input, init);
       const headers = new Headers(req?.headers);
       new Headers(init.headers).forEach((v, k) => headers.set(k, v));
-      const o: SendOptions = {
-        init: req ? { ...init, credentials: init.credentials ?? req.credentials, signal: init.signal ?? req.signal } : init,
+      return authorizedSend({
+        init: req ? { credentials: req.credentials, signal: req.signal, ...init } : init,
         method: (init.method ?? req?.method ?? 'GET').toUpperCase(),
         url: url.href,
         headers,
         // Buffered once, so a nonce retry or a replay after refresh sends the same bytes.
         body: init.body !== undefined ? init.body : req?.body ? await req.arrayBuffer() : undefined,
-      };
-      return (await authorizedSend(o, http.send)) ?? http.send(o);
+      });
     }, 1),
     loginWithPassword: live(async (input) => {
       const identifier = nonBlank(input?.identifier, 'identifier');
-      if (typeof input.password !== 'string') throw typeError('"password" must be a string');
+      if (typeof input.password !== 'string') throw new TypeError('"password" must be a string');
       const { body } = await http.call({
-        method: 'POST',
+        method: POST,
         url: api + '/login/email/password',
-        headers: { 'Content-Type': 'application/json' },
+        headers: JSON_HEADERS,
         body: JSON.stringify({ identifier, password: input.password }),
       });
       return finalizeLogin(parseChallenge(body));
@@ -401,5 +403,4 @@ export function createSessionClient<P extends Profile = Profile>(options: Sessio
         for (const k in handlers) delete handlers[k as SessionEvent['type']];
       })()),
   };
-  return client;
 }

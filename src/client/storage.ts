@@ -46,7 +46,11 @@ export function createStorage(
       return done(req);
     })().catch(fallback));
 
-  const run = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>, mem: () => unknown) => {
+  const run = async <T>(
+    mode: IDBTransactionMode,
+    op: (s: IDBObjectStore) => IDBRequest<T>,
+    mem: () => unknown,
+  ) => {
     const handle = await open();
     if (handle) {
       try {
@@ -63,10 +67,22 @@ export function createStorage(
       return memoryOnly;
     },
     get: <T>(key: string) =>
-      run('readonly', (s) => s.get(prefix + key), () => memory.get(prefix + key)) as Promise<T | undefined>,
+      run(
+        'readonly',
+        (s) => s.get(prefix + key),
+        () => memory.get(prefix + key),
+      ) as Promise<T | undefined>,
     set: (key, value) =>
-      run('readwrite', (s) => s.put(value, prefix + key), () => void memory.set(prefix + key, value)).then(() => {}),
+      run(
+        'readwrite',
+        (s) => s.put(value, prefix + key),
+        () => void memory.set(prefix + key, value),
+      ).then(() => {}),
     del: (key) =>
-      run('readwrite', (s) => s.delete(prefix + key), () => void memory.delete(prefix + key)).then(() => {}),
+      run(
+        'readwrite',
+        (s) => s.delete(prefix + key),
+        () => void memory.delete(prefix + key),
+      ).then(() => {}),
   };
 }

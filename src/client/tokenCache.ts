@@ -21,7 +21,13 @@ const RESERVED = ['iss', 'sub', 'aud', 'sid', 'iat', 'exp', 'nbf', 'jti', 'cnf']
 export function toUser(accessToken: string, claims: AccessTokenClaims, expiresAt: number): User {
   const profile: Record<string, unknown> = {};
   for (const k in claims) if (!RESERVED.includes(k)) profile[k] = claims[k];
-  return { accessToken, profile, sessionId: claims.sid, userId: claims.sub, expiresAt: new Date(expiresAt) };
+  return {
+    accessToken,
+    profile,
+    sessionId: claims.sid,
+    userId: claims.sub,
+    expiresAt: new Date(expiresAt),
+  };
 }
 
 /**
@@ -29,7 +35,9 @@ export function toUser(accessToken: string, claims: AccessTokenClaims, expiresAt
  * the skew clamped to half its lifetime; a capped token is used until it expires.
  */
 export function refreshDueAt(token: CachedToken, skewSeconds: number): number {
-  return token.capped ? token.expiresAt : token.expiresAt - Math.min(skewSeconds * 1000, lifetime(token) / 2);
+  return token.capped
+    ? token.expiresAt
+    : token.expiresAt - Math.min(skewSeconds * 1000, lifetime(token) / 2);
 }
 
 /** The token's lifetime in ms (`exp - iat`), or Infinity without `iat`. */

@@ -1,8 +1,9 @@
-import { useContext, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useContext, useEffect, useMemo, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { QueryClient, QueryClientContext } from '@tanstack/react-query';
-import { createSessionClient } from '../client';
 import type { Profile, SessionClient, SessionClientOptions } from '../client/types';
+import { createOwnedClient } from './ownedClient';
+import type { OwnedClient } from './ownedClient';
 import { sessionQueryKeys } from './queryOptions';
 import { SessionContext } from './sessionContext';
 import type { SessionContextValue } from './sessionContext';
@@ -21,16 +22,7 @@ interface CommonProps {
  * `createSessionClient` (read once, on mount) for the provider to create its own.
  */
 export type SessionProviderProps<P extends Profile = Profile> = CommonProps &
-  (
-    | { client: SessionClient<P>; baseUrl?: never }
-    | ({ client?: never } & SessionClientOptions)
-  );
-
-interface OwnedClient {
-  client: SessionClient<Profile>;
-  disposed: boolean;
-  cancelDispose?: () => void;
-}
+  ({ client: SessionClient<P>; baseUrl?: never } | ({ client?: never } & SessionClientOptions));
 
 const noop = (): void => {};
 
@@ -61,25 +53,22 @@ function clientOptionsOf(props: SessionProviderProps<Profile>): SessionClientOpt
  * const client = createSessionClient({ baseUrl: 'https://app.example.com' })
  * createRoot(root).render(<SessionProvider client={client}><App /></SessionProvider>)
  */
-export function SessionProvider<P extends Profile = Profile>(props: SessionProviderProps<P>): ReactNode {
+export function SessionProvider<P extends Profile = Profile>(
+  props: SessionProviderProps<P>,
+): ReactNode {
   const appQueryClient = useContext(QueryClientContext);
   const ownQueryClient = useRef<QueryClient | null>(null);
-  const queryClient = props.queryClient ?? appQueryClient ?? (ownQueryClient.current ??= new QueryClient());
+  const queryClient = useMemo(
+    () => props.queryClient ?? appQueryClient ?? (ownQueryClient.current ??= new QueryClient()),
+    [props.queryClient, appQueryClient],
+  );
 
+  // Created during render, so the first render already has a client; nothing in it
+  // touches a browser global until it is used.
   const owned = useRef<OwnedClient | null>(null);
-  const [, renderAgain] = useReducer((count: number) => count + 1, 0);
-  let client: SessionClient<Profile>;
-  if (props.client) {
-    client = props.client as SessionClient<Profile>;
-  } else {
-    // Created during render, never in an effect, so the first render already has it;
-    // createSessionClient touches no browser global until it is used.
-    owned.current ??= {
-      client: createSessionClient(clientOptionsOf(props as SessionProviderProps<Profile>)),
-      disposed: false,
-    };
-    client = owned.current.client;
-  }
+  if (!props.client)
+    owned.current ??= createOwnedClient(clientOptionsOf(props as SessionProviderProps<Profile>));
+  const client = (props.client as SessionClient<Profile> | undefined) ?? owned.current!.client;
 
   // Ref-counted by TanStack: subscribes the QueryClient to focus and online events.
   useEffect(() => {
@@ -90,23 +79,8 @@ export function SessionProvider<P extends Profile = Profile>(props: SessionProvi
   useEffect(() => {
     const own = owned.current;
     if (!own || own.client !== client) return;
-    if (own.disposed) {
-      // Shown again after <Activity> hid it long enough to dispose: start afresh.
-      owned.current = null;
-      renderAgain();
-      return;
-    }
-    own.cancelDispose?.();
-    own.cancelDispose = undefined;
-    return () => {
-      // StrictMode and Fast Refresh run this cleanup and remount at once: dispose
-      // only if no remount cancels it first.
-      const timer = setTimeout(() => {
-        own.disposed = true;
-        own.client.dispose().catch(noop);
-      }, 0);
-      own.cancelDispose = () => clearTimeout(timer);
-    };
+    own.retain();
+    return () => own.release();
   }, [client]);
 
   useEffect(() => restoreOnce(client), [client]);
@@ -120,6 +94,9 @@ export function SessionProvider<P extends Profile = Profile>(props: SessionProvi
     [client, queryClient],
   );
 
-  const value = useMemo<SessionContextValue>(() => ({ client, queryClient }), [client, queryClient]);
+  const value = useMemo<SessionContextValue>(
+    () => ({ client, queryClient }),
+    [client, queryClient],
+  );
   return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
 }

@@ -13,7 +13,12 @@ export interface SessionsIdentity {
   sessionId: string | null;
 }
 
-/** Keys of this package's queries and mutations, for `invalidateQueries` and friends. */
+/**
+ * Keys of this package's queries and mutations, for `invalidateQueries` and friends.
+ *
+ * @example
+ * await queryClient.invalidateQueries({ queryKey: sessionQueryKeys.allSessions() })
+ */
 export const sessionQueryKeys = {
   /** Every cached sessions page, of any user. */
   allSessions: () => [QUERY_KEY_ROOT, 'sessions'] as const,
@@ -33,6 +38,7 @@ export const sessionQueryKeys = {
   logout: () => [QUERY_KEY_ROOT, 'logout'] as const,
 };
 
+/** The query key of one sessions page. */
 export type SessionsQueryKey = ReturnType<typeof sessionQueryKeys.sessions>;
 
 /** Default page size of `/me/list` (PROTOCOL). */

@@ -19,7 +19,13 @@ type ContextHolder = { [CONTEXT_KEY]?: Context<SessionContextValue | null> };
 // bundled copies) shares one context: a provider from one copy serves hooks of another.
 const holder = globalThis as ContextHolder;
 
-/** The React context of `<SessionProvider>`, one per realm whatever copies are loaded. */
+/**
+ * The React context of `<SessionProvider>`, one per realm whatever copies are loaded.
+ * Hooks read it; apps rarely need it, except to reach the client outside the hooks.
+ *
+ * @example
+ * const { client } = useContext(SessionContext) ?? {}
+ */
 export const SessionContext: Context<SessionContextValue | null> = (holder[CONTEXT_KEY] ??=
   createSessionContext());
 

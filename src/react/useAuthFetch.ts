@@ -11,7 +11,10 @@ import { useSessionContext } from './sessionContext';
  * useEffect(() => { void authFetch('/api/orders').then((r) => r.json()).then(setOrders) }, [authFetch])
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
-export function useAuthFetch(): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+export function useAuthFetch(): (
+  input: RequestInfo | URL,
+  init?: RequestInit,
+) => Promise<Response> {
   const { client } = useSessionContext('useAuthFetch');
   return useCallback((input, init) => client.fetch(input, init), [client]);
 }

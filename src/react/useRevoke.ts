@@ -42,7 +42,10 @@ export function useRevoke(): UseRevokeResult {
       onMutate: async (target) => {
         await queryClient.cancelQueries({ queryKey: sessionQueryKeys.allSessions() });
         const pages = removeRows(queryClient, target);
-        return { removedIds: [...new Set(pages.flatMap((page) => page.rows.map((row) => row.id)))], pages };
+        return {
+          removedIds: [...new Set(pages.flatMap((page) => page.rows.map((row) => row.id)))],
+          pages,
+        };
       },
       onError: (_error, _target, context) => {
         if (context) restoreRows(queryClient, context.pages);
@@ -58,7 +61,10 @@ export function useRevoke(): UseRevokeResult {
   );
 
   const pendingTargets = useMutationState(
-    { filters: { mutationKey: sessionQueryKeys.revoke(), status: 'pending' }, select: selectTarget },
+    {
+      filters: { mutationKey: sessionQueryKeys.revoke(), status: 'pending' },
+      select: selectTarget,
+    },
     queryClient,
   );
   const isRevoking = useCallback(

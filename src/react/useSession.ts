@@ -1,6 +1,5 @@
 import { useCallback, useMemo } from 'react';
 import type { Profile, SessionClient, User } from '../client/types';
-import type { SessionError } from '../client/errors';
 import { useSessionContext } from './sessionContext';
 import { useSessionSnapshot } from './useSessionSnapshot';
 import type { UseSessionResult } from './types';
@@ -26,7 +25,7 @@ export function useSession<P extends Profile = Profile>(): UseSessionResult<P> {
       profile: user?.profile ?? null,
       sessionId: user?.sessionId ?? null,
       userId: user?.userId ?? null,
-      error: (snapshot.error as SessionError | undefined) ?? null,
+      error: snapshot.error ?? null,
       reason: snapshot.reason ?? null,
       snapshot,
       refresh,

@@ -11,7 +11,9 @@ export const SERVER_SNAPSHOT: SessionSnapshot<never> = Object.freeze({ status: '
 const getServerSnapshot = (): SessionSnapshot<never> => SERVER_SNAPSHOT;
 
 /** The client's snapshot through `useSyncExternalStore`, with the stable server snapshot. */
-export function useSessionSnapshot<P extends Profile>(client: SessionClient<P>): SessionSnapshot<P> {
+export function useSessionSnapshot<P extends Profile>(
+  client: SessionClient<P>,
+): SessionSnapshot<P> {
   const subscribe = useCallback((onChange: () => void) => client.subscribe(onChange), [client]);
   const getSnapshot = useCallback(() => client.getSnapshot(), [client]);
   return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);

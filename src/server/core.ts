@@ -89,7 +89,7 @@ function clientAddress(server: ServerContext, request: CoreRequest): string {
 
 function corsHeaders(server: ServerContext, headers: Headers): Record<string, string> {
   const origin = headers.get('origin');
-  if (!origin || !server.options.allowedOrigins.has(origin)) return {};
+  if (!origin || origin === 'null' || !server.options.allowedOrigins.has(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Allow-Credentials': 'true',
@@ -205,7 +205,8 @@ export function createCore(
       Vary: 'Origin',
     };
     if (server.nonce && headers['DPoP-Nonce'] === undefined) {
-      headers['DPoP-Nonce'] = await server.nonce.current();
+      headers['DPoP-Nonce'] = await server.nonce.current().catch(() => '');
+      if (!headers['DPoP-Nonce']) delete headers['DPoP-Nonce'];
     }
     let body: string | null = null;
     if (reply.body !== undefined && reply.status !== 204) {
@@ -221,7 +222,7 @@ export function createCore(
     if (drop) response.drop = true;
     if (ctx && !ctx.refreshToken && TOKEN_ENDPOINTS.has(path) && deps.logging()) {
       // Refused before its token was looked up: classify it for the log alone.
-      ctx.refreshToken = await describePresentedToken(server, ctx);
+      ctx.refreshToken = await describePresentedToken(server, ctx).catch(() => undefined);
     }
     deps.log({
       method,

@@ -55,13 +55,23 @@ function resolveOptions(options: SessionServerOptions): ResolvedOptions {
     cookieSameSite: options.cookieSameSite ?? 'Strict',
     cookiePath: options.cookiePath ?? '/v1/session',
     cookieSecure: options.cookieSecure,
-    allowedOrigins: new Set(options.allowedOrigins ?? []),
+    allowedOrigins: allowedOrigins(options.allowedOrigins),
     publicOrigin,
     trustProxy: options.trustProxy ?? false,
     issuer: options.issuer,
     countryHeader: (options.countryHeader ?? 'cf-ipcountry').toLowerCase(),
     users: options.users ?? [],
   };
+}
+
+/** Exact origins only: `*` and `null` would hand credentials to any page or sandbox. */
+function allowedOrigins(origins: readonly string[] | undefined): Set<string> {
+  for (const origin of origins ?? []) {
+    if (typeof origin !== 'string' || origin === '*' || origin === 'null') {
+      throw new TypeError(`"allowedOrigins" must list exact origins; ${JSON.stringify(origin)} is not allowed`);
+    }
+  }
+  return new Set(origins ?? []);
 }
 
 /**
@@ -107,7 +117,14 @@ export function createSessionServer(options: SessionServerOptions = {}): Session
     server,
     faults,
     log(entry) {
-      for (const listener of listeners) listener(entry);
+      for (const listener of listeners) {
+        try {
+          listener(entry);
+        } catch (error) {
+          // A faulty listener must not turn an answer into a crash.
+          console.error('react-dpop-session server: request listener failed', error);
+        }
+      }
     },
     seenOrigin(origin) {
       lastOrigin = origin;

@@ -31,7 +31,9 @@ export interface SessionLifetimes {
   inactivityTimeoutSeconds: number | null;
 }
 
+/** Store key of a session record. */
 export const sessionKey = (id: string): string => `session:${id}`;
+/** Store key of a refresh token's record, by the token's hash. */
 export const refreshTokenKey = (hash: string): string => `refresh:${hash}`;
 const userSessionsKey = (userId: string): string => `user-sessions:${userId}`;
 

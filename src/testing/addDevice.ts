@@ -52,16 +52,19 @@ const USER_AGENTS = {
 } as const;
 
 /**
- * Adds device hints to the finalize body, where a browser with User-Agent Client
- * Hints puts them; every other request passes untouched.
+ * Sends this simulated device's hints (or none) in the finalize body, in place of
+ * whatever the real browser running the test would put there from its own User-Agent
+ * Client Hints; every other request passes untouched.
  */
 function withDeviceHints(fetchFn: typeof fetch, hints: Record<string, unknown>): typeof fetch {
-  if (Object.keys(hints).length === 0) return fetchFn;
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (!url.endsWith('/login/finalize') || typeof init?.body !== 'string') return fetchFn(input, init);
-    const body = JSON.parse(init.body) as { device?: Record<string, unknown> };
-    return fetchFn(input, { ...init, body: JSON.stringify({ ...body, device: { ...body.device, ...hints } }) });
+    if (!url.endsWith('/login/finalize') || typeof init?.body !== 'string') {
+      return fetchFn(input, init);
+    }
+    const { device: _real, ...body } = JSON.parse(init.body) as Record<string, unknown>;
+    const device = Object.keys(hints).length > 0 ? { device: hints } : {};
+    return fetchFn(input, { ...init, body: JSON.stringify({ ...body, ...device }) });
   }) as typeof fetch;
 }
 
@@ -75,7 +78,10 @@ export function deviceBridge(
     userAgent: device.userAgent ?? USER_AGENTS[device.deviceType ?? 'desktop'],
     headers: device.country ? { [countryHeader]: device.country } : {},
   });
-  const hints = { ...device.device, ...(device.model === undefined ? {} : { model: device.model }) };
+  const hints = {
+    ...device.device,
+    ...(device.model === undefined ? {} : { model: device.model }),
+  };
   return { ...bridge, fetch: withDeviceHints(bridge.fetch, hints) };
 }
 

@@ -28,7 +28,9 @@ export function createMemoryLocks(): LockManager {
   // First come, first served per name: a waiter never overtakes an earlier one.
   const pump = (): void => {
     for (const entry of [...waiting]) {
-      const earlier = waiting.slice(0, waiting.indexOf(entry)).some((other) => other.name === entry.name);
+      const earlier = waiting
+        .slice(0, waiting.indexOf(entry))
+        .some((other) => other.name === entry.name);
       if (earlier || !grantable(entry.name, entry.mode)) continue;
       waiting.splice(waiting.indexOf(entry), 1);
       entry.grant();

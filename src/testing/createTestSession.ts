@@ -36,6 +36,11 @@ export interface CreateTestSessionOptions {
   device?: TestDeviceOptions;
   /** More options of `client` and of the other tabs. */
   client?: Omit<SessionClientOptions, 'baseUrl' | 'fetch' | 'namespace' | 'now'>;
+  /**
+   * Wraps this device's `fetch` (of `client` and its tabs), for example to watch
+   * requests or to stand in for a backend that answers differently.
+   */
+  fetch?: (inner: typeof fetch) => typeof fetch;
 }
 
 /** A session on another device, made through the real protocol; `client` is that device's. */
@@ -121,7 +126,7 @@ export function createTestSession<P extends Profile = Profile>(
       ...options.client,
       environment,
       baseUrl,
-      fetch: bridge.fetch,
+      fetch: options.fetch ? options.fetch(bridge.fetch) : bridge.fetch,
       namespace: clientNamespace,
       ...(options.now ? { now: options.now } : {}),
     });

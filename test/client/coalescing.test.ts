@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LockTimeoutError } from '../../src/client';
+import { idb } from './helpers/idb';
 import { ADA, createWorld } from './helpers/world';
+
+/** A BroadcastChannel whose messages arrive late, as when a lock grant wins the race. */
+class SlowChannel extends BroadcastChannel {
+  override set onmessage(listener: ((e: MessageEvent) => void) | null) {
+    super.onmessage = listener && ((e) => void setTimeout(() => listener.call(this, e), 30));
+  }
+}
 
 describe('refreshCoordinator', () => {
   it('makes one refresh for many concurrent callers in one tab', async () => {
@@ -21,7 +29,9 @@ describe('refreshCoordinator', () => {
     await Promise.all(tabs.map((t) => t.getAccessToken()));
     expect(w.count('/refresh')).toBe(0);
     w.advance(300);
-    const tokens = await Promise.all(tabs.flatMap((t) => Array.from({ length: 10 }, () => t.getAccessToken())));
+    const tokens = await Promise.all(
+      tabs.flatMap((t) => Array.from({ length: 10 }, () => t.getAccessToken())),
+    );
     expect(new Set(tokens).size).toBe(1);
     expect(w.count('/refresh')).toBe(1);
     expect(w.log.filter((e) => e.refreshToken?.state === 'rotated')).toHaveLength(0);
@@ -40,11 +50,33 @@ describe('refreshCoordinator', () => {
     expect(w.count('/refresh')).toBe(1);
   });
 
+  it('waits for the broadcast the marker promises even when it cannot see peers', async () => {
+    const w = createWorld();
+    const device = w.device();
+    const a = device.tab();
+    // b cannot list peers (no query()) and hears the channel late: only the marker
+    // can tell it that a's refresh is on its way.
+    const noQuery = { request: device.locks.request.bind(device.locks) };
+    const b = device.tab({
+      environment: { locks: noQuery as unknown as LockManager, BroadcastChannel: SlowChannel },
+    });
+    await a.loginWithPassword(ADA);
+    await b.getAccessToken();
+    for (let round = 0; round < 3; round++) {
+      w.advance(300);
+      const [ta, tb] = await Promise.all([a.getAccessToken(), b.getAccessToken()]);
+      expect(tb).toBe(ta);
+    }
+    expect(w.count('/refresh')).toBe(3);
+  });
+
   it('gets a token from a live peer when it opens next to one', async () => {
     const w = createWorld();
     const device = w.device();
     const peer = device.tab();
     await peer.loginWithPassword(ADA);
+    // No marker promises anything: only the presence lock says a peer is alive.
+    await idb(`${device.namespace}:marker`, undefined, true);
     const fresh = device.tab();
     expect(await fresh.getAccessToken()).toBe(peer.getSnapshot().user!.accessToken);
     expect(fresh.getSnapshot().status).toBe('authenticated');

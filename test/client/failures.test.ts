@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { NetworkError, RateLimitedError, ServerError, type SessionError } from '../../src/client';
 import { ADA, createWorld } from './helpers/world';
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as SessionError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as SessionError,
+  );
 
 describe('failed refreshes', () => {
   it('keeps the session through a 5xx and backs off in every tab', async () => {
@@ -26,13 +30,30 @@ describe('failed refreshes', () => {
     expect(w.count('/refresh', 200)).toBe(1);
   });
 
+  it('shows an error state, not a sign-out, when a restore fails, and recovers later', async () => {
+    const w = createWorld();
+    const device = w.device();
+    const first = device.tab();
+    await first.loginWithPassword(ADA);
+    await first.dispose();
+    const tab = device.tab();
+    w.server.faults.add({ path: '/refresh', status: 503 });
+    await expect(tab.refresh()).rejects.toMatchObject({ code: 'server_error' });
+    expect(tab.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'server_error' } });
+    w.advance(60);
+    await tab.refresh();
+    expect(tab.getSnapshot().status).toBe('authenticated');
+  });
+
   it('maps any 5xx body to ServerError', async () => {
     const w = createWorld();
     const device = w.device();
     const tab = device.tab({
       fetch: async (input, init) => {
         const res = await device.bridge.fetch(input, init);
-        return String(input).endsWith('/refresh') ? new Response('<html>oops</html>', { status: 502 }) : res;
+        return String(input).endsWith('/refresh')
+          ? new Response('<html>oops</html>', { status: 502 })
+          : res;
       },
     });
     await tab.loginWithPassword(ADA);
@@ -64,10 +85,9 @@ describe('failed refreshes', () => {
     w.advance(300);
     w.server.faults.add({ path: '/refresh', dropResponse: true });
     await expect(tab.refresh()).resolves.toBeTruthy();
-    expect(w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.refreshToken?.state)).toEqual([
-      'current',
-      'grace',
-    ]);
+    expect(
+      w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.refreshToken?.state),
+    ).toEqual(['current', 'grace']);
     w.advance(300);
     await expect(tab.refresh()).resolves.toBeTruthy();
     expect(tab.getSnapshot().status).toBe('authenticated');
@@ -75,10 +95,10 @@ describe('failed refreshes', () => {
 
   it('times a slow refresh out and retries it once', async () => {
     const w = createWorld();
-    const tab = w.device().tab({ refreshTimeoutMs: 300 });
+    const tab = w.device().tab({ refreshTimeoutMs: 1_500 });
     await tab.loginWithPassword(ADA);
     w.advance(300);
-    w.server.faults.add({ path: '/refresh', latencyMs: 3_000 });
+    w.server.faults.add({ path: '/refresh', latencyMs: 6_000 });
     await expect(tab.refresh()).resolves.toBeTruthy();
     expect(w.count('/refresh')).toBeGreaterThanOrEqual(1);
     expect(w.log.filter((e) => e.refreshToken?.state === 'rotated')).toHaveLength(0);
@@ -143,7 +163,9 @@ describe('ended sessions', () => {
     const error = await failure(a.refresh());
     expect(error).toMatchObject({ code: 'token_reused' });
     expect(a.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'reused' });
-    await vi.waitFor(() => expect(b.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'reused' }));
+    await vi.waitFor(() =>
+      expect(b.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'reused' }),
+    );
   });
 
   it('signs out with the server reason on unauthorized', async () => {
@@ -170,7 +192,10 @@ describe('ended sessions', () => {
     const tab = w.device().tab();
     await tab.loginWithPassword(ADA);
     await w.server.admin.revokeUserSessions('usr_ada');
-    expect(await failure(tab.listSessions())).toMatchObject({ code: 'unauthorized', reason: 'revoked' });
+    expect(await failure(tab.listSessions())).toMatchObject({
+      code: 'unauthorized',
+      reason: 'revoked',
+    });
     expect(tab.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'revoked' });
   });
 });

@@ -19,10 +19,17 @@ const setup = (serverOptions = {}, clientOptions = {}) => {
     if (url.origin !== API) return new Response('elsewhere');
     if (refuseNext > 0) {
       refuseNext--;
-      return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } });
+      return new Response(null, {
+        status: 401,
+        headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' },
+      });
     }
     try {
-      const claims = await verifyDpopRequest(req, { issuer: BASE_URL, jwks: await w.server.jwks(), now: w.now });
+      const claims = await verifyDpopRequest(req, {
+        issuer: BASE_URL,
+        jwks: await w.server.jwks(),
+        now: w.now,
+      });
       return Response.json({ sub: claims.sub });
     } catch (e) {
       if (e instanceof VerifierError) return e.toResponse();
@@ -30,7 +37,11 @@ const setup = (serverOptions = {}, clientOptions = {}) => {
     }
   };
   const rec = recordRequests(route);
-  const tab = device.tab({ fetch: rec.fetch, authorizedOrigins: [BASE_URL, API], ...clientOptions });
+  const tab = device.tab({
+    fetch: rec.fetch,
+    authorizedOrigins: [BASE_URL, API],
+    ...clientOptions,
+  });
   return { w, tab, rec, bodies, refuse: (n: number) => void (refuseNext = n) };
 };
 
@@ -73,7 +84,10 @@ describe('fetch', () => {
     const { w, tab, bodies, refuse } = setup();
     await tab.loginWithPassword(ADA);
     refuse(1);
-    const res = await tab.fetch(`${API}/orders`, { method: 'POST', body: JSON.stringify({ item: 42 }) });
+    const res = await tab.fetch(`${API}/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ item: 42 }),
+    });
     expect(res.status).toBe(200);
     expect(w.count('/refresh')).toBe(1);
     expect(bodies.slice(-2)).toEqual(['{"item":42}', '{"item":42}']);
@@ -88,7 +102,9 @@ describe('fetch', () => {
     const { tab, bodies, refuse } = setup();
     await tab.loginWithPassword(ADA);
     refuse(1);
-    const res = await tab.fetch(new Request(`${API}/orders`, { method: 'PUT', body: 'from a request' }));
+    const res = await tab.fetch(
+      new Request(`${API}/orders`, { method: 'PUT', body: 'from a request' }),
+    );
     expect(res.status).toBe(200);
     expect(bodies.filter((b) => b === 'from a request')).toHaveLength(2);
   });
@@ -98,7 +114,9 @@ describe('fetch', () => {
     await tab.loginWithPassword(ADA);
     const before = rec.sent.length;
     const body = new ReadableStream({ start: (c) => c.close() });
-    await expect(tab.fetch(`${API}/upload`, { method: 'POST', body })).rejects.toBeInstanceOf(TypeError);
+    await expect(tab.fetch(`${API}/upload`, { method: 'POST', body })).rejects.toBeInstanceOf(
+      TypeError,
+    );
     expect(rec.sent.length).toBe(before);
   });
 
@@ -118,7 +136,9 @@ describe('fetch', () => {
     w.advance(250);
     const res = await tab.fetch(`${BASE_URL}/v1/session/me/list`);
     expect(res.status).toBe(200);
-    expect(w.log.filter((e) => e.path.endsWith('/me/list')).map((e) => e.status)).toEqual([401, 200]);
+    expect(w.log.filter((e) => e.path.endsWith('/me/list')).map((e) => e.status)).toEqual([
+      401, 200,
+    ]);
     expect(w.count('/refresh')).toBe(0);
   });
 

@@ -58,12 +58,17 @@ describe('keyStore', () => {
     const stale = device.tab({ environment: { BroadcastChannel: null } });
     const other = device.tab();
     await other.loginWithPassword(ADA);
-    await stale.getAccessToken();
+    await stale.listSessions(); // loads (and caches) the first key
     await other.loginWithPassword(ADA);
     w.advance(300);
     const before = w.log.length;
     await expect(stale.refresh()).resolves.toBeTruthy();
-    expect(w.log.slice(before).filter((e) => e.path.endsWith('/refresh')).map((e) => e.status)).toEqual([401, 200]);
+    expect(
+      w.log
+        .slice(before)
+        .filter((e) => e.path.endsWith('/refresh'))
+        .map((e) => e.status),
+    ).toEqual([401, 200]);
     expect(stale.getSnapshot().status).toBe('authenticated');
     expect(other.getSnapshot().status).toBe('authenticated');
   });
@@ -75,15 +80,23 @@ describe('keyStore', () => {
     await a.loginWithPassword(ADA);
     await a.dispose();
     // The stored key is replaced behind the client's back (same generation).
-    const impostor = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const impostor = await crypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
     await idb(`${device.namespace}:key`, { ...impostor, generation: 1 });
     const tab = device.tab();
     const peer = device.tab();
     peer.subscribe(() => {});
     await expect(tab.refresh()).rejects.toMatchObject({ code: 'dpop_key_mismatch' });
     expect(tab.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'key-lost' });
-    await vi.waitFor(() => expect(peer.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'key-lost' }));
-    expect(w.log.filter((e) => e.path.endsWith('/refresh') && e.status === 401).length).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() =>
+      expect(peer.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'key-lost' }),
+    );
+    expect(
+      w.log.filter((e) => e.path.endsWith('/refresh') && e.status === 401).length,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the key in this tab only, with a warning, when IndexedDB is unavailable', async () => {
@@ -101,7 +114,11 @@ describe('keyStore', () => {
 
   it('falls back to memory when IndexedDB fails', async () => {
     const w = createWorld();
-    const broken = { open: () => { throw new Error('quota') } } as unknown as IDBFactory;
+    const broken = {
+      open: () => {
+        throw new Error('quota');
+      },
+    } as unknown as IDBFactory;
     const tab = w.device().tab({ environment: { indexedDB: broken } });
     const warnings: string[] = [];
     tab.on('warning', (e) => warnings.push(e.code));

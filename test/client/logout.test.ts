@@ -35,6 +35,18 @@ describe('logout', () => {
     expect(w.count('/refresh')).toBe(0);
   });
 
+  it('deletes the kept nonces with the key', async () => {
+    const w = createWorld({ requireNonce: true });
+    const device = w.device();
+    const tab = device.tab();
+    await tab.loginWithPassword(ADA);
+    await vi.waitFor(async () => expect(await idb(`${device.namespace}:nonces`)).toBeDefined());
+    await tab.logout();
+    expect(w.count('/revoke', 204)).toBe(1);
+    expect(await idb(`${device.namespace}:nonces`)).toBeUndefined();
+    expect(await idb(`${device.namespace}:key`)).toBeUndefined();
+  });
+
   it('shares one in-flight logout between concurrent callers and is idempotent', async () => {
     const w = createWorld();
     const tab = w.device().tab();
@@ -73,7 +85,9 @@ describe('logout', () => {
     online = true;
     win.dispatchEvent(new Event('online'));
     await vi.waitFor(() => expect(w.count('/revoke', 204)).toBe(1));
-    await vi.waitFor(async () => expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined());
+    await vi.waitFor(async () =>
+      expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined(),
+    );
     expect(await idb(`${device.namespace}:key`)).toBeUndefined();
     expect(await w.server.admin.listUserSessions('usr_ada')).toEqual([]);
   });
@@ -90,7 +104,9 @@ describe('logout', () => {
     expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined();
     expect((await idb<{ generation: number }>(`${device.namespace}:key`))?.generation).toBe(2);
     // Finalize with the old cookie ended the old session: one live session, the new one.
-    expect((await w.server.admin.listUserSessions('usr_ada')).map((s) => s.id)).toEqual([user.sessionId]);
+    expect((await w.server.admin.listUserSessions('usr_ada')).map((s) => s.id)).toEqual([
+      user.sessionId,
+    ]);
     w.advance(300);
     await expect(tab.refresh()).resolves.toBeTruthy();
   });
@@ -127,7 +143,9 @@ describe('revokeSessions', () => {
       else await a.revokeSessions(target);
       expect(w.count('/me/revoke', 204)).toBe(1);
       expect(a.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'logout' });
-      await vi.waitFor(() => expect(a2.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'logout' }));
+      await vi.waitFor(() =>
+        expect(a2.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'logout' }),
+      );
     }
   });
 
@@ -150,7 +168,9 @@ describe('revokeSessions', () => {
   it('changes nothing locally when the server refuses', async () => {
     const { w, a } = await twoDevices();
     const snapshot = a.getSnapshot();
-    await expect(a.revokeSessions({ session: 'ses_unknown' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(a.revokeSessions({ session: 'ses_unknown' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     w.server.faults.add({ path: '/me/revoke', status: 500 });
     await expect(a.revokeSessions('all')).rejects.toMatchObject({ code: 'server_error' });
     expect(a.getSnapshot()).toBe(snapshot);

@@ -1,4 +1,10 @@
-import { EmbeddedJWK, base64url, calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose';
+import {
+  EmbeddedJWK,
+  base64url,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  jwtVerify,
+} from 'jose';
 import { describe, expect, it } from 'vitest';
 import { idb } from './helpers/idb';
 import { recordRequests, type Sent } from './helpers/recorder';
@@ -13,12 +19,18 @@ const verifyProof = async (sent: Sent) => {
   });
   expect(Object.keys(protectedHeader.jwk!).sort()).toEqual(['crv', 'kty', 'x', 'y']);
   const url = new URL(sent.url);
-  expect(payload).toMatchObject({ htm: sent.method, htu: url.origin + url.pathname, jti: expect.any(String) });
+  expect(payload).toMatchObject({
+    htm: sent.method,
+    htu: url.origin + url.pathname,
+    jti: expect.any(String),
+  });
   return payload;
 };
 
 const sha256 = async (text: string) =>
-  base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
+  base64url.encode(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
+  );
 
 describe('dpopProof', () => {
   it('signs every kind of proof so jose verifies it with the embedded key', async () => {
@@ -79,7 +91,9 @@ describe('dpopProof', () => {
     // Two windows later the kept nonce is stale.
     w.advance(700);
     await tab.refresh();
-    expect(w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.status)).toEqual([400, 200]);
+    expect(w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.status)).toEqual([
+      400, 200,
+    ]);
     const [first, second] = await Promise.all(rec.to('/refresh').map(verifyProof));
     expect(second!.nonce).not.toBe(first!.nonce);
     expect(second!.jti).not.toBe(first!.jti);
@@ -109,11 +123,15 @@ describe('dpopProof', () => {
     const rec = recordRequests(device.bridge.fetch);
     const tab = device.tab({ fetch: rec.fetch, now: () => w.now() + 600_000 });
     await expect(tab.refresh()).resolves.toBeTruthy();
-    expect(w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.status)).toEqual([400, 200]);
+    expect(w.log.filter((e) => e.path.endsWith('/refresh')).map((e) => e.status)).toEqual([
+      400, 200,
+    ]);
     const [a, b] = await Promise.all(rec.to('/refresh').map(verifyProof));
     expect(b!.jti).not.toBe(a!.jti);
     expect(Math.abs(b!.iat! - w.now() / 1000)).toBeLessThanOrEqual(2);
     // The corrected offset is kept for the next visit.
-    expect(Math.abs((await idb<number>(`${device.namespace}:clockOffset`))! + 600_000)).toBeLessThanOrEqual(2_000);
+    expect(
+      Math.abs((await idb<number>(`${device.namespace}:clockOffset`))! + 600_000),
+    ).toBeLessThanOrEqual(2_000);
   });
 });

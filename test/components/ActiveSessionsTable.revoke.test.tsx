@@ -30,10 +30,14 @@ describe('ActiveSessionsTable revocation', () => {
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Revoke iPad Air session' })).toHaveFocus(),
     );
-    await waitFor(() => expect(onRevoked).toHaveBeenCalledWith({ session: devices[PIXEL]!.sessionId }));
+    await waitFor(() =>
+      expect(onRevoked).toHaveBeenCalledWith({ session: devices[PIXEL]!.sessionId }),
+    );
     expect(await session.server.admin.isSessionActive(devices[PIXEL]!.sessionId)).toBe(false);
     expect(await session.server.admin.isSessionActive(devices[IPAD]!.sessionId)).toBe(true);
-    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('Pixel 9 signed out.'));
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('Pixel 9 signed out.'),
+    );
     await expectNoAxeViolations(container);
   });
 
@@ -53,9 +57,7 @@ describe('ActiveSessionsTable revocation', () => {
     });
     const revoke = await screen.findByRole('button', { name: 'Revoke Pixel 9 session' });
     await user.click(revoke);
-    await user.click(
-      within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }),
-    );
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }));
 
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(revoke).toHaveFocus();
@@ -114,7 +116,9 @@ describe('ActiveSessionsTable revocation', () => {
     expect(screen.getByRole('rowheader', { name: /ThinkPad X1/ })).toBeInTheDocument();
 
     await user.click(revoke);
-    await waitFor(() => expect(screen.queryByRole('rowheader', { name: /ThinkPad X1/ })).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByRole('rowheader', { name: /ThinkPad X1/ })).toBeNull(),
+    );
     await waitFor(async () =>
       expect(await session.server.admin.isSessionActive(devices[THINKPAD]!.sessionId)).toBe(false),
     );
@@ -159,7 +163,9 @@ describe('ActiveSessionsTable revocation', () => {
       }),
     );
 
-    await waitFor(() => expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'));
+    await waitFor(() =>
+      expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
+    );
     expect(screen.getByRole('heading', { name: 'Active sessions' })).toHaveFocus();
     expect(onRevoked).toHaveBeenCalledWith('mine');
     expect(await session.server.admin.isSessionActive(mine)).toBe(false);
@@ -174,7 +180,9 @@ describe('ActiveSessionsTable revocation', () => {
     );
     expect(screen.getByRole('dialog', { name: 'Sign out this device?' })).toBeInTheDocument();
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Sign out' }));
-    await waitFor(() => expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'));
+    await waitFor(() =>
+      expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
+    );
     expect(screen.getByRole('heading', { name: 'Active sessions' })).toHaveFocus();
     expect(session.client.getSnapshot().reason).toBe('logout');
   });
@@ -191,7 +199,9 @@ describe('ActiveSessionsTable revocation', () => {
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     await user.click(within(dialog).getByRole('button', { name: 'Sign out' }));
 
-    await waitFor(() => expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'));
+    await waitFor(() =>
+      expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
+    );
     expect(onRevoked).toHaveBeenCalledWith('all');
     expect(await session.server.admin.listUserSessions('test@example.com')).toEqual([]);
     expect(devices).toHaveLength(3);
@@ -211,6 +221,9 @@ describe('ActiveSessionsTable revocation', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Pixel 9');
     expect(screen.getByRole('rowheader', { name: /Pixel 9/ })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Revoke Pixel 9 session' })).toHaveFocus(),
+    );
     expect(onRevoked).not.toHaveBeenCalled();
     expect(await session.server.admin.isSessionActive(devices[PIXEL]!.sessionId)).toBe(true);
     await expectNoAxeViolations(container);

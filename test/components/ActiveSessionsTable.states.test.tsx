@@ -31,25 +31,24 @@ describe('ActiveSessionsTable states', () => {
     const table = await screen.findByRole('table', { name: 'Devices signed in to your account' });
     await within(table).findByRole('rowheader', { name: /Pixel 9/ });
 
-    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
-      'Device',
-      'Location',
-      'Signed in',
-      'Last active',
-      'Expires',
-      'Actions',
-    ]);
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((th) => th.textContent),
+    ).toEqual(['Device', 'Location', 'Signed in', 'Last active', 'Expires', 'Actions']);
     // Newest activity first: this device refreshed last.
-    expect(within(table).getAllByRole('rowheader').map((th) => th.querySelector('.rds-device-name')?.textContent)).toEqual([
-      'MacBook Pro',
-      'Pixel 9',
-      'iPad Air',
-      'ThinkPad X1',
-    ]);
+    expect(
+      within(table)
+        .getAllByRole('rowheader')
+        .map((th) => th.querySelector('.rds-device-name')?.textContent),
+    ).toEqual(['MacBook Pro', 'Pixel 9', 'iPad Air', 'ThinkPad X1']);
 
     const pixel = rowOf(/Pixel 9/);
     expect(within(pixel).getByRole('cell', { name: 'France' })).toBeInTheDocument();
-    expect(pixel.querySelector('svg[aria-hidden="true"]')).toHaveAttribute('data-device-type', 'mobile');
+    expect(pixel.querySelector('svg[aria-hidden="true"]')).toHaveAttribute(
+      'data-device-type',
+      'mobile',
+    );
     expect(rowOf(/iPad Air/).querySelector('svg')).toHaveAttribute('data-device-type', 'tablet');
     expect(within(rowOf(/ThinkPad/)).getByRole('cell', { name: 'Germany' })).toBeInTheDocument();
     expect(within(rowOf(/ThinkPad/)).getByRole('rowheader')).toHaveTextContent(/Windows.*Edge/);
@@ -70,8 +69,12 @@ describe('ActiveSessionsTable states', () => {
     expect(current).toHaveAttribute('data-current');
     expect(within(current).getByText('This device')).toBeInTheDocument();
     expect(screen.getAllByText('This device')).toHaveLength(1);
-    expect(within(current).getByRole('button', { name: 'Sign out MacBook Pro (this device)' })).toBeInTheDocument();
-    expect(within(pixel).getByRole('button', { name: 'Revoke Pixel 9 session' })).toBeInTheDocument();
+    expect(
+      within(current).getByRole('button', { name: 'Sign out MacBook Pro (this device)' }),
+    ).toBeInTheDocument();
+    expect(
+      within(pixel).getByRole('button', { name: 'Revoke Pixel 9 session' }),
+    ).toBeInTheDocument();
     await expectNoAxeViolations(container);
   });
 
@@ -102,9 +105,43 @@ describe('ActiveSessionsTable states', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('keeps the rows and raises an alert when a refresh fails', async () => {
+    const { container, user, session, queryClient } = await renderTable({ devices: sampleDevices });
+    await screen.findByRole('rowheader', { name: /Pixel 9/ });
+    session.server.faults.add({ path: '/me/list', status: 503, times: 3 });
+    await queryClient.refetchQueries();
+
+    const alert = await screen.findByRole('alert');
+    expect(container.firstElementChild).toHaveAttribute('data-state', 'ready');
+    expect(screen.getByRole('rowheader', { name: /Pixel 9/ })).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('shows a failed session restore as an alert whose retry restores it', async () => {
+    const { container, user, session, clock } = await renderTable({
+      devices: sampleDevices,
+      newTab: true,
+      // The new tab's restore, and the client's own retry of it.
+      before: (session) => session.server.faults.add({ path: '/refresh', status: 503, times: 2 }),
+    });
+    const alert = await screen.findByRole('alert');
+    expect(container.firstElementChild).toHaveAttribute('data-state', 'error');
+    await expectNoAxeViolations(container);
+
+    session.server.faults.clear();
+    // Past the client's backoff after the failed refreshes.
+    clock.advance(5 * 60_000);
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('rowheader', { name: /Pixel 9/ })).toBeInTheDocument();
+  });
+
   it('tells a signed-out visitor so, as a message rather than an error', async () => {
     const { container } = await renderTable({ signIn: false });
-    await waitFor(() => expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'));
+    await waitFor(() =>
+      expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
+    );
     expect(screen.getByText(/You are signed out/)).toHaveAttribute('role', 'status');
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.queryByRole('table')).toBeNull();
@@ -119,7 +156,9 @@ describe('ActiveSessionsTable states', () => {
     expect(await session.server.admin.revokeUserSessions('test@example.com')).toBe(4);
 
     await queryClient.refetchQueries();
-    await waitFor(() => expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'));
+    await waitFor(() =>
+      expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
+    );
     expect(screen.getByText(/signed out from another device/)).toBeInTheDocument();
     expect(screen.queryByRole('rowheader')).toBeNull();
     await expectNoAxeViolations(container);

@@ -1,8 +1,9 @@
+import * as React from 'react';
 import { StrictMode, useContext } from 'react';
+import type { ReactNode } from 'react';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DisposedError } from '../../src/client';
 import type { SessionClient } from '../../src/client';
 import {
   MissingSessionProviderError,
@@ -14,6 +15,14 @@ import {
 import { createMemoryLocks, createTestSession } from '../../src/testing';
 import type { TestSession } from '../../src/testing';
 import { countRequests, renderWithSession } from './helpers/session';
+
+// React 19.2+; React 18 has no <Activity>.
+const Activity = (
+  React as { Activity?: React.ComponentType<{ mode: 'visible' | 'hidden'; children?: ReactNode }> }
+).Activity;
+
+/** Lets timers already due run first (the provider defers dispose by one). */
+const nextMacrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 let session: TestSession;
 afterEach(async () => {
@@ -42,7 +51,9 @@ function countListeners(client: SessionClient) {
       if (property === 'subscribe' || property === 'on') {
         const key = property === 'subscribe' ? 'subscribed' : 'events';
         return (...args: unknown[]) => {
-          const off = (Reflect.get(target, property, receiver) as (...a: unknown[]) => () => void)(...args);
+          const off = (Reflect.get(target, property, receiver) as (...a: unknown[]) => () => void)(
+            ...args,
+          );
           live[key] += 1;
           let done = false;
           return () => {
@@ -89,6 +100,7 @@ describe('SessionProvider', () => {
   it('keeps a client it created across the StrictMode remount and disposes it on unmount', async () => {
     session = await signedInThenReloaded();
     const refreshes = countRequests(session.server, '/refresh');
+    const locks = createMemoryLocks();
     let created: SessionClient | undefined;
     function Capture() {
       created = useContext(SessionContext)?.client;
@@ -100,7 +112,7 @@ describe('SessionProvider', () => {
           baseUrl={session.baseUrl}
           fetch={session.bridge.fetch}
           namespace={session.namespace}
-          environment={{ locks: createMemoryLocks() }}
+          environment={{ locks }}
         >
           <Capture />
         </SessionProvider>
@@ -108,21 +120,56 @@ describe('SessionProvider', () => {
     );
     await screen.findByText('status: authenticated');
     expect(refreshes).toEqual([200]);
-    // Past the deferred dispose of the StrictMode cleanup, the client still works.
-    await act(() => new Promise((resolve) => setTimeout(resolve, 5)));
-    expect(created!.getSnapshot().status).toBe('authenticated');
+    // Past the deferred dispose of the StrictMode cleanup, the client is still live.
+    await act(nextMacrotask);
+    expect((await locks.query()).held).toHaveLength(1); // its presence lock
     await expect(created!.listSessions()).resolves.toMatchObject({ total: 1 });
+    expect(refreshes).toEqual([200]);
 
     view.unmount();
-    await waitFor(() => expect(() => created!.getSnapshot()).toThrow(DisposedError));
+    await waitFor(async () => expect((await locks.query()).held).toEqual([]));
   });
+
+  it.skipIf(!Activity)(
+    'gives components a live client again after a hidden <Activity> outlived its client',
+    async () => {
+      session = await signedInThenReloaded();
+      const refreshes = countRequests(session.server, '/refresh');
+      const locks = createMemoryLocks();
+      const Hideable = Activity!;
+      function Shell(props: { mode: 'visible' | 'hidden'; children: ReactNode }) {
+        return <Hideable mode={props.mode}>{props.children}</Hideable>;
+      }
+      // The same element each time, so the provider itself does not re-render on reveal.
+      const tree = (
+        <SessionProvider
+          baseUrl={session.baseUrl}
+          fetch={session.bridge.fetch}
+          namespace={session.namespace}
+          environment={{ locks }}
+        >
+          <Status />
+        </SessionProvider>
+      );
+      const view = render(<Shell mode="visible">{tree}</Shell>);
+      await screen.findByText('status: authenticated');
+
+      view.rerender(<Shell mode="hidden">{tree}</Shell>);
+      await waitFor(async () => expect((await locks.query()).held).toEqual([]));
+
+      view.rerender(<Shell mode="visible">{tree}</Shell>);
+      await screen.findByText('status: authenticated');
+      expect(refreshes).toEqual([200, 200]);
+      expect((await locks.query()).held).toHaveLength(1);
+    },
+  );
 
   it('never disposes a client it was given', async () => {
     session = createTestSession();
     const view = renderWithSession(<Status />, { client: session.client });
     await screen.findByText('status: unauthenticated');
     view.unmount();
-    await act(() => new Promise((resolve) => setTimeout(resolve, 5)));
+    await act(nextMacrotask);
     expect(session.client.getSnapshot().status).toBe('unauthenticated');
   });
 
@@ -142,7 +189,9 @@ describe('SessionProvider', () => {
       </QueryClientProvider>,
     );
     await screen.findByText('total: 1');
-    expect(appQueryClient.getQueryCache().findAll({ queryKey: ['react-dpop-session'] })).toHaveLength(1);
+    expect(
+      appQueryClient.getQueryCache().findAll({ queryKey: ['react-dpop-session'] }),
+    ).toHaveLength(1);
   });
 
   it('keeps a private QueryClient without leaking a QueryClientProvider into the app', async () => {
@@ -173,7 +222,9 @@ describe('SessionProvider', () => {
     }
     renderWithSession(<Sessions />, { client: session.client, queryClient });
     await screen.findByText('total: 1');
-    expect(queryClient.getQueryCache().findAll({ queryKey: ['react-dpop-session'] })).toHaveLength(1);
+    expect(queryClient.getQueryCache().findAll({ queryKey: ['react-dpop-session'] })).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -190,7 +241,9 @@ describe('hooks outside the provider', () => {
     console.error = () => {};
     try {
       expect(() => render(<Orphan />)).toThrow(MissingSessionProviderError);
-      expect(() => render(<Orphan />)).toThrow(expect.objectContaining({ code: 'missing_provider', hook }));
+      expect(() => render(<Orphan />)).toThrow(
+        expect.objectContaining({ code: 'missing_provider', hook }),
+      );
     } finally {
       console.error = silence;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../src/server';
-import { createDevice, errorOf } from './helpers/device';
+import { createDevice, errorOf, refreshRequest } from './helpers/device';
 import { createTestServer } from './helpers/server';
 
 describe('admin', () => {
@@ -86,17 +86,7 @@ describe('faults', () => {
     const entries: RequestLogEntry[] = [];
     server.onRequest((e) => entries.push(e));
     server.faults.add({ path: '/v1/session/refresh', dropResponse: true });
-    const request = new Request('http://localhost/v1/session/refresh', {
-      method: 'POST',
-      headers: {
-        Cookie: `refresh_token=${device.refreshToken()}`,
-        DPoP: await device.key.sign({
-          htm: 'POST',
-          htu: 'http://localhost/v1/session/refresh',
-          iat: Math.floor(server.now() / 1000),
-        }),
-      },
-    });
+    const request = await refreshRequest(server, device);
     await expect(server.fetch(request)).rejects.toThrow(new TypeError('Failed to fetch'));
     // Committed: the token was rotated, so the jar's token is now in grace.
     expect(entries.at(-1)).toMatchObject({ status: 200, refreshToken: { state: 'current' } });

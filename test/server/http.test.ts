@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDevice, errorOf } from './helpers/device';
+import { createDevice, errorOf, refreshRequest } from './helpers/device';
+import { createProofKey } from './helpers/dpop';
 import { createTestServer } from './helpers/server';
 
 const get = (path: string, headers: Record<string, string> = {}) => ({
@@ -207,17 +208,7 @@ describe('refresh token transport', () => {
     expect(cookie.expiresAt).toBe(server.now() + 1000_000);
     clock.advance(400);
     const response = await server.fetch(
-      new Request('https://app.example.com/v1/session/refresh', {
-        method: 'POST',
-        headers: {
-          Cookie: `refresh_token=${cookie.value}`,
-          DPoP: await device.key.sign({
-            htm: 'POST',
-            htu: 'https://app.example.com/v1/session/refresh',
-            iat: Math.floor(server.now() / 1000),
-          }),
-        },
-      }),
+      await refreshRequest(server, device, { origin: 'https://app.example.com' }),
     );
     expect(response.headers.get('set-cookie')).toMatch(
       /^refresh_token=[A-Za-z0-9_-]+; Path=\/v1\/session; Max-Age=600; HttpOnly; Secure; SameSite=Strict$/,
@@ -244,34 +235,33 @@ describe('refresh token transport', () => {
     const { server } = createTestServer();
     const device = await createDevice(server);
     await device.login();
-    const token = device.refreshToken()!;
-    const refresh = (key?: string) =>
-      server.fetch(
-        new Request('http://localhost/v1/session/refresh', {
-          method: 'POST',
-          headers: { Cookie: `refresh_token=${key ?? token}`, DPoP: 'x' },
-        }),
-      );
-    // A bad proof: nothing cleared.
-    expect((await refresh()).headers.get('set-cookie')).toBeNull();
+    const owner = device.key;
+    device.key = await createProofKey();
+    const mismatch = await server.fetch(await refreshRequest(server, device));
+    expect((await errorOf(mismatch)).code).toBe('dpop_key_mismatch');
+    expect(mismatch.headers.get('set-cookie')).toBeNull();
+    device.key = owner;
     await server.admin.revokeUserSessions('usr_ada');
-    const response = await server.fetch(
-      new Request('http://localhost/v1/session/refresh', {
-        method: 'POST',
-        headers: {
-          Cookie: `refresh_token=${token}`,
-          DPoP: await device.key.sign({
-            htm: 'POST',
-            htu: 'http://localhost/v1/session/refresh',
-            iat: Math.floor(server.now() / 1000),
-          }),
-        },
-      }),
-    );
+    const response = await server.fetch(await refreshRequest(server, device));
     expect(response.status).toBe(401);
     expect(response.headers.get('set-cookie')).toMatch(
       /^refresh_token=; Path=\/v1\/session; Max-Age=0;/,
     );
+  });
+
+  it('clears the cookie on token_reused and on /revoke', async () => {
+    const { server } = createTestServer();
+    const device = await createDevice(server);
+    await device.login();
+    const old = device.refreshToken()!;
+    await device.refresh();
+    await device.refresh();
+    const reused = await server.fetch(await refreshRequest(server, device, { token: old }));
+    expect((await errorOf(reused)).code).toBe('token_reused');
+    expect(reused.headers.get('set-cookie')).toMatch(/Max-Age=0;/);
+    const logout = await device.logout();
+    expect(logout.status).toBe(204);
+    expect(device.refreshToken()).toBeUndefined();
   });
 
   it('answers in headers in header mode, and takes X-Refresh-Token over the cookie', async () => {

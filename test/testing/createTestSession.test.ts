@@ -38,7 +38,11 @@ describe('createTestSession', () => {
   it('adds sessions of the same user from other devices and countries', async () => {
     session = createTestSession();
     await session.signIn();
-    const phone = await session.addDevice({ deviceType: 'mobile', model: 'Pixel 9', country: 'FR' });
+    const phone = await session.addDevice({
+      deviceType: 'mobile',
+      model: 'Pixel 9',
+      country: 'FR',
+    });
     const tablet = await session.addDevice({ deviceType: 'tablet', country: 'JP' });
     const page = await session.client.listSessions();
     expect(page.total).toBe(3);
@@ -51,6 +55,32 @@ describe('createTestSession', () => {
     });
     expect(byId.get(tablet.sessionId)).toMatchObject({ deviceType: 'tablet', countryCode: 'JP' });
     expect(page.sessions.filter((row) => row.isCurrent)).toHaveLength(1);
+  });
+
+  it('describes each device by its own options, not by the client hints of the browser running the test', async () => {
+    const hints = { platform: 'Linux', platformVersion: '6.1', mobile: false, model: '' };
+    Object.defineProperty(navigator, 'userAgentData', {
+      configurable: true,
+      value: { getHighEntropyValues: () => Promise.resolve(hints) },
+    });
+    try {
+      session = createTestSession();
+      const me = await session.signIn();
+      const phone = await session.addDevice({ deviceType: 'mobile', country: 'FR' });
+      const rows = new Map(
+        (await session.client.listSessions()).sessions.map((row) => [row.id, row]),
+      );
+      expect(rows.get(phone.sessionId)).toMatchObject({
+        deviceType: 'mobile',
+        osVersion: 'Android 14',
+      });
+      expect(rows.get(me.sessionId)).toMatchObject({
+        deviceType: 'desktop',
+        osVersion: 'macOS 10.15.7',
+      });
+    } finally {
+      delete (navigator as { userAgentData?: unknown }).userAgentData;
+    }
   });
 
   it('gives each device its own key and cookie jar', async () => {
@@ -78,9 +108,41 @@ describe('createTestSession', () => {
     expect(me.expiresAt.getTime()).toBe(t + 300_000);
     t += 290_000;
     const refreshes: number[] = [];
-    session.server.onRequest((entry) => entry.path.endsWith('/refresh') && refreshes.push(entry.status));
+    session.server.onRequest(
+      (entry) => entry.path.endsWith('/refresh') && refreshes.push(entry.status),
+    );
     expect(await session.client.getAccessToken()).not.toBe(me.accessToken);
     expect(refreshes).toEqual([200]);
+  });
+
+  it("wraps this device's fetch when asked", async () => {
+    const seen: string[] = [];
+    session = createTestSession({
+      fetch: (inner) => (input, init) => {
+        seen.push(new URL(String(input)).pathname);
+        return inner(input, init);
+      },
+    });
+    await session.signIn();
+    await session.addDevice();
+    expect(seen).toEqual(['/v1/session/login/email/password', '/v1/session/login/finalize']);
+  });
+
+  it('restores a reloaded tab with one refresh, and a second tab from its peer with none', async () => {
+    session = createTestSession();
+    await session.signIn();
+    await session.client.dispose();
+    const refreshes: number[] = [];
+    session.server.onRequest(
+      (entry) => entry.path.endsWith('/refresh') && refreshes.push(entry.status),
+    );
+    const reloaded = session.openTab();
+    await reloaded.refresh();
+    expect(refreshes).toEqual([200]);
+    const second = session.openTab();
+    await second.refresh();
+    expect(refreshes).toEqual([200]);
+    expect(second.getSnapshot().user?.accessToken).toBe(reloaded.getSnapshot().user?.accessToken);
   });
 
   it('rejects an identifier that is not one of its users', async () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ViteDevServer } from 'vite';
+import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { createDemoBackend, type DemoBackend } from './demoBackend';
 import type { SessionServerOptions } from '../../../src/server';
 
@@ -41,7 +41,6 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
   let vite: ViteDevServer | undefined;
   let serveApp: (req: Parameters<DemoBackend['handle']>[0], res: Parameters<DemoBackend['handle']>[1]) => void;
   if (mode === 'dev') {
-    const { createServer: createViteServer } = await import('vite');
     vite = await createViteServer({
       configFile: join(demoRoot, 'vite.config.ts'),
       root: demoRoot,

@@ -1,35 +1,27 @@
-import {
-  forwardRef,
-  useCallback,
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { forwardRef, useEffect, useId, useMemo, useState } from 'react';
 import type { ComponentPropsWithoutRef, ReactNode } from 'react';
-import { flushSync } from 'react-dom';
 import type { RevokeTarget, SessionView } from '../../client/types';
 import { useRevoke, useSession, useSessions } from '../../react';
+import { targetIncludes } from '../../react/sessionsCache';
 import { ActionsBar } from './ActionsBar';
 import type { ColumnId } from './columns';
 import { columnHeader, normalizeColumns } from './columns';
 import { ConfirmDialog } from './ConfirmDialog';
-import type { ConfirmFunction, ConfirmRequest } from './confirmRequest';
-import { describeDevice } from './describeDevice';
+import type { ConfirmFunction } from './confirmRequest';
 import { createFormatters } from './format';
 import type { ActiveSessionsMessages, ActiveSessionsMessagesInput } from './messages';
 import { resolveMessages } from './messages';
 import { Pagination } from './Pagination';
-import { sameTarget, targetIncludes } from '../../react/sessionsCache';
 import type { DeviceRenderContext, RowActionRenderContext } from './SessionRow';
 import { SessionRow } from './SessionRow';
 import { SessionsSkeleton } from './SessionsSkeleton';
+import type { BulkRevokeTarget } from './useRevokeFlow';
+import { useRevokeFlow } from './useRevokeFlow';
+import { useRowFocus } from './useRowFocus';
+import { useSteppedNow } from './useSteppedNow';
 import { VisuallyHidden } from './VisuallyHidden';
 
-/** A sign-out action above the table. */
-export type BulkRevokeTarget = Extract<RevokeTarget, string>;
+export type { BulkRevokeTarget } from './useRevokeFlow';
 
 /** What `renderActions` receives. */
 export interface ActionsRenderContext {
@@ -75,32 +67,6 @@ export interface ActiveSessionsTableProps extends Omit<
   renderActions?: (context: ActionsRenderContext) => ReactNode;
 }
 
-interface Failure {
-  target: RevokeTarget;
-  device: string;
-}
-
-interface PendingConfirm {
-  request: ConfirmRequest;
-  resolve: (confirmed: boolean) => void;
-}
-
-interface FocusIntent {
-  /** The row being revoked. */
-  id: string;
-  index: number;
-}
-
-/** Whether the focused element went away (removed from the page, so focus fell to <body>). */
-function focusIsLost(): boolean {
-  if (typeof document === 'undefined') return false;
-  const active = document.activeElement;
-  return !active || active === document.body || !active.isConnected;
-}
-
-const focusableSelector =
-  'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
-
 /**
  * The signed-in user's sessions, with per-row and bulk sign-out, confirmation, paging and
  * every loading, empty, error and signed-out state. Reads data only through the hooks.
@@ -139,14 +105,12 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
     const query = useSessions({ limit: pageSize, offset });
     const revoke = useRevoke();
 
-    const [dialog, setDialog] = useState<PendingConfirm | null>(null);
-    const [failure, setFailure] = useState<Failure | null>(null);
-    const [announcement, setAnnouncement] = useState('');
-    const headingRef = useRef<HTMLHeadingElement>(null);
-    const rows = useRef(new Map<string, HTMLTableRowElement>());
-    const focusIntent = useRef<FocusIntent | null>(null);
     const headingId = useId();
 
+    const pendingTargets = revoke.pendingTargets;
+    // Signing out everywhere empties the list a moment before the sign-out lands:
+    // that is not "no sessions".
+    const signingOutHere = pendingTargets.some((target) => target === 'all' || target === 'mine');
     const sessions = query.sessions;
     const total = query.total;
     const state: ActiveSessionsState =
@@ -160,7 +124,7 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
               ? query.isError
                 ? 'error'
                 : 'loading'
-              : total === 0 && sessions.length === 0
+              : total === 0 && sessions.length === 0 && !signingOutHere
                 ? 'empty'
                 : 'ready';
 
@@ -179,104 +143,23 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
       setOffset(0);
     }
 
-    // Once the row being revoked is gone, focus its successor's button, else the heading.
-    // Any other loss of focus from inside the table (a state change, a row revoked
-    // elsewhere) lands on the heading rather than on <body>.
-    const focusWithin = useRef(false);
-    useLayoutEffect(() => {
-      const intent = focusIntent.current;
-      if (intent && state === 'ready') {
-        if (sessions.some((s) => s.id === intent.id)) return;
-        focusIntent.current = null;
-        const next = sessions[Math.min(intent.index, sessions.length - 1)];
-        const row = next ? rows.current.get(next.id) : undefined;
-        const target = row?.querySelector<HTMLElement>(focusableSelector) ?? headingRef.current;
-        target?.focus();
-        return;
-      }
-      if (state !== 'ready' && state !== 'loading') focusIntent.current = null;
-      if (focusWithin.current && focusIsLost()) headingRef.current?.focus();
-    }, [sessions, state]);
-
-    const rowRef = useCallback((id: string, element: HTMLTableRowElement | null) => {
-      if (element) rows.current.set(id, element);
-      else rows.current.delete(id);
-    }, []);
-
-    // Handlers read the latest props through a ref, so memoized rows keep one callback.
-    const latest = useRef({ messages, confirm, revoke, onRevoked });
-    useLayoutEffect(() => {
-      latest.current = { messages, confirm, revoke, onRevoked };
-    });
-
-    const run = useCallback(
-      async (target: RevokeTarget, row: SessionView | null, index: number) => {
-        const { messages: m, confirm: confirmOption } = latest.current;
-        const device = row ? describeDevice(row, m).name : '';
-        const request: ConfirmRequest = {
-          target,
-          session: row,
-          title: m.confirmTitle(target, device),
-          description: m.confirmBody(target, device),
-          confirmLabel: m.confirmButton(target),
-        };
-        const trigger =
-          typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null);
-        let confirmed = true;
-        if (confirmOption === true) {
-          confirmed = await new Promise<boolean>((resolve) => setDialog({ request, resolve }));
-          // Close the modal first: the trigger is inert until it is gone.
-          flushSync(() => setDialog(null));
-          if (trigger?.isConnected) trigger.focus();
-        } else if (typeof confirmOption === 'function') {
-          confirmed = (await confirmOption(request)) === true;
-        }
-        if (!confirmed) return;
-
-        setFailure(null);
-        setAnnouncement('');
-        focusIntent.current = row ? { id: row.id, index } : null;
-        try {
-          await latest.current.revoke.mutateAsync(target);
-          setAnnouncement(latest.current.messages.revoked(target, device));
-          latest.current.onRevoked?.(target);
-        } catch {
-          focusIntent.current = null;
-          setFailure({ target, device });
-        }
-      },
-      [],
+    const focus = useRowFocus(
+      sessions,
+      state === 'ready',
+      state !== 'ready' && state !== 'loading',
     );
-
-    const onRowRevoke = useCallback(
-      (row: SessionView, index: number) => {
-        void run(row.isCurrent ? 'mine' : { session: row.id }, row, index);
-      },
-      [run],
-    );
-    const requestBulk = useCallback(
-      (target: BulkRevokeTarget) => {
-        void run(target, null, 0);
-      },
-      [run],
-    );
-
-    const pendingTargets = revoke.pendingTargets;
-    const isBulkPending = useCallback(
-      (target: BulkRevokeTarget) => pendingTargets.some((t) => sameTarget(t, target)),
-      [pendingTargets],
-    );
+    const flow = useRevokeFlow({ revoke, messages, confirm, onRevoked, focus });
 
     const retry = () => {
       if (session.status === 'error') session.refresh().catch(() => undefined);
       else void query.refetch();
     };
 
-    const nowMs = now();
+    const nowMs = useSteppedNow(now);
     const Heading = `h${headingLevel}` as const;
     const showActions = session.status === 'authenticated';
     const defaultActions = (
-      <ActionsBar messages={messages} isPending={isBulkPending} onRequest={requestBulk} />
+      <ActionsBar messages={messages} isPending={flow.isBulkPending} onRequest={flow.requestBulk} />
     );
     const header = (
       <thead className="rds-thead" role="rowgroup">
@@ -342,8 +225,8 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
                   formatters={formatters}
                   now={nowMs}
                   pending={pendingTargets.some((target) => targetIncludes(target, row))}
-                  onRevoke={onRowRevoke}
-                  rowRef={rowRef}
+                  onRevoke={flow.requestRow}
+                  rowRef={focus.rowRef}
                   renderDevice={renderDevice}
                   renderRowAction={renderRowAction}
                 />
@@ -361,42 +244,45 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
         data-state={state}
         {...rest}
         onFocus={(event) => {
-          focusWithin.current = true;
+          focus.onFocus();
           onFocus?.(event);
         }}
         onBlur={(event) => {
-          const next = event.relatedTarget as Node | null;
-          if (!next || !event.currentTarget.contains(next)) focusWithin.current = false;
+          focus.onBlur(event);
           onBlur?.(event);
         }}
         className={['rds-root', unstyled ? null : 'rds-theme', className].filter(Boolean).join(' ')}
       >
         <div className="rds-header">
-          <Heading ref={headingRef} id={headingId} className="rds-heading" tabIndex={-1}>
+          <Heading ref={focus.headingRef} id={headingId} className="rds-heading" tabIndex={-1}>
             {messages.title}
           </Heading>
           {showActions
             ? renderActions
               ? renderActions({
                   messages,
-                  requestRevoke: requestBulk,
-                  isPending: isBulkPending,
+                  requestRevoke: flow.requestBulk,
+                  isPending: flow.isBulkPending,
                   defaultActions,
                 })
               : defaultActions
             : null}
         </div>
-        {failure ? (
+        {flow.failure ? (
           <div className="rds-alert" role="alert" data-state="error">
             <p className="rds-alert-text">
-              {messages.revokeFailed(failure.target, failure.device)}
+              {messages.revokeFailed(flow.failure.target, flow.failure.device)}
             </p>
-            <button
-              type="button"
-              className="rds-button rds-dismiss"
-              onClick={() => setFailure(null)}
-            >
+            <button type="button" className="rds-button rds-dismiss" onClick={flow.dismissFailure}>
               {messages.dismiss}
+            </button>
+          </div>
+        ) : null}
+        {state === 'ready' && query.isError ? (
+          <div className="rds-alert" role="alert" data-state="stale">
+            <p className="rds-alert-text">{messages.refreshError}</p>
+            <button type="button" className="rds-button rds-retry" onClick={retry}>
+              {messages.retry}
             </button>
           </div>
         ) : null}
@@ -414,13 +300,13 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
           />
         ) : null}
         <VisuallyHidden role="status">
-          {state === 'loading' ? messages.loading : announcement}
+          {state === 'loading' ? messages.loading : flow.announcement}
         </VisuallyHidden>
-        {dialog ? (
+        {flow.dialog ? (
           <ConfirmDialog
-            request={dialog.request}
+            request={flow.dialog.request}
             cancelLabel={messages.cancel}
-            onResult={dialog.resolve}
+            onResult={flow.dialog.resolve}
           />
         ) : null}
       </section>

@@ -18,6 +18,8 @@ export function ConfirmDialog({ request, cancelLabel, onResult }: ConfirmDialogP
   const dialogRef = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const settled = useRef(false);
+  // Set while our own cleanup closes the dialog: that close is no answer.
+  const closingItself = useRef(false);
   const titleId = useId();
   const bodyId = useId();
 
@@ -30,6 +32,7 @@ export function ConfirmDialog({ request, cancelLabel, onResult }: ConfirmDialogP
   useLayoutEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
+    closingItself.current = false;
     // showModal makes the rest of the page inert and traps focus where the engine supports it.
     if (typeof dialog.showModal === 'function' && !dialog.open) {
       try {
@@ -42,6 +45,7 @@ export function ConfirmDialog({ request, cancelLabel, onResult }: ConfirmDialogP
     }
     cancelRef.current?.focus();
     return () => {
+      closingItself.current = true;
       if (dialog.open && typeof dialog.close === 'function') dialog.close();
     };
   }, []);
@@ -68,9 +72,10 @@ export function ConfirmDialog({ request, cancelLabel, onResult }: ConfirmDialogP
       aria-describedby={bodyId}
       onKeyDown={onKeyDown}
       onCancel={onCancel}
-      // A close the engine did on its own; StrictMode's re-open leaves the dialog open again.
+      // A close the engine did on its own (engines fire it sync or async; after
+      // StrictMode's re-open the dialog is open again).
       onClose={() => {
-        if (!dialogRef.current?.open) settle(false);
+        if (!closingItself.current && !dialogRef.current?.open) settle(false);
       }}
     >
       <h2 id={titleId} className="rds-dialog-title">

@@ -43,6 +43,8 @@ export interface ActiveSessionsMessages {
   loading: string;
   empty: string;
   loadError: string;
+  /** A refresh failed while older rows are still shown. */
+  refreshError: string;
   retry: string;
   signedOut: (reason: SignOutReason | null) => string;
   revokeFailed: (target: RevokeTarget, device: string) => string;
@@ -117,6 +119,7 @@ export const defaultMessages: ActiveSessionsMessages = {
   loading: 'Loading sessions…',
   empty: 'No active sessions.',
   loadError: 'Your sessions could not be loaded.',
+  refreshError: 'Your sessions could not be refreshed; the list may be out of date.',
   retry: 'Try again',
   signedOut: (reason) => `You are signed out. ${reason ? signedOutReasons[reason] : ''}`.trim(),
   revokeFailed: (target, device) =>

@@ -15,5 +15,9 @@ export function recordRequests(inner: typeof fetch) {
     sent.push({ method: init.method ?? 'GET', url, headers: new Headers(init.headers), body });
     return inner(input, init);
   };
-  return { sent, fetch, to: (path: string) => sent.filter((s) => new URL(s.url).pathname.endsWith(path)) };
+  return {
+    sent,
+    fetch,
+    to: (path: string) => sent.filter((s) => new URL(s.url).pathname.endsWith(path)),
+  };
 }

@@ -7,7 +7,7 @@ import {
   type RequestLogEntry,
   type SessionServerOptions,
 } from '../../../src/server';
-import { createWebLocks } from './webLocks';
+import { createMemoryLocks } from '../../../src/testing/createMemoryLocks';
 
 export const ADA = { identifier: 'ada@example.com', password: 'correct horse' };
 export const BASE_URL = 'http://localhost';
@@ -21,8 +21,8 @@ afterEach(async () => {
 
 /**
  * A reference server on an injected clock plus devices (cookie jars) whose tabs
- * are client instances sharing a namespace, an in-process Web Locks manager and
- * BroadcastChannel. Every device gets a fresh namespace.
+ * are client instances sharing a namespace, an in-memory Web Locks manager (the
+ * kit's testing one) and BroadcastChannel. Every device gets a fresh namespace.
  */
 export function createWorld(serverOptions: SessionServerOptions = {}) {
   let time = Date.UTC(2026, 10, 23, 10);
@@ -41,7 +41,7 @@ export function createWorld(serverOptions: SessionServerOptions = {}) {
   const device = (bridgeOptions: { headers?: Record<string, string> } = {}) => {
     const bridge = createBrowserBridge(server, { userAgent: UA, ...bridgeOptions });
     const namespace = 'ns-' + crypto.randomUUID();
-    const locks = createWebLocks();
+    const locks = createMemoryLocks();
     const tab = (options: Partial<SessionClientOptions> = {}) => {
       const client = createSessionClient({
         baseUrl: BASE_URL,
@@ -54,7 +54,10 @@ export function createWorld(serverOptions: SessionServerOptions = {}) {
       world.clients.push(client);
       return client;
     };
-    return { bridge, namespace, locks, tab };
+    /** How many holders a lock name has (for example every live tab's presence lock). */
+    const heldCount = async (name: string) =>
+      ((await locks.query()).held ?? []).filter((l) => l.name === name).length;
+    return { bridge, namespace, locks, heldCount, tab };
   };
 
   return {
@@ -65,7 +68,9 @@ export function createWorld(serverOptions: SessionServerOptions = {}) {
     advance: (seconds: number) => void (time += seconds * 1000),
     /** How many requests reached `path` (relative to /v1/session, e.g. '/refresh'). */
     count: (path: string, status?: number) =>
-      log.filter((e) => e.path === '/v1/session' + path && (status === undefined || e.status === status)).length,
+      log.filter(
+        (e) => e.path === '/v1/session' + path && (status === undefined || e.status === status),
+      ).length,
     device,
   };
 }

@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { QueryClient } from '@tanstack/react-query';
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
 import { createSessionClient } from '../../../src/client';
@@ -11,7 +11,12 @@ import { SessionProvider } from '../../../src/react';
 import type { TestDeviceOptions, TestSession } from '../../../src/testing';
 import { createTestSession } from '../../../src/testing';
 
+export { rewriteList } from '../../../stories/support/rewriteList';
+
 const HOUR = 3_600_000;
+
+// Generous waits: a loaded 2-core machine running every tier at once is slow, never wrong.
+configure({ asyncUtilTimeout: 5000 });
 
 /** The test clock: server, clients and table share it, so relative times are exact. */
 export function createClock(start = Date.UTC(2026, 10, 23, 10)) {
@@ -29,6 +34,8 @@ export interface TableSetup {
   devices?: TestDeviceOptions[];
   /** Sign this device in first (default true). */
   signIn?: boolean;
+  /** Render with a second tab of this device, which restores the session on mount. */
+  newTab?: boolean;
   props?: Partial<ActiveSessionsTableProps>;
   /** Wraps the client's fetch, for a backend that answers differently from the reference one. */
   fetch?: (inner: typeof fetch) => typeof fetch;
@@ -67,6 +74,7 @@ export async function renderTable(setup: TableSetup = {}) {
     : session.client;
   if (setup.fetch) disposables.push(client);
   if (setup.signIn !== false) await client.loginWithPassword(session.user);
+  const shown = setup.newTab ? session.openTab() : client;
   const devices = [];
   for (const device of setup.devices ?? []) {
     clock.advance(HOUR);
@@ -77,11 +85,11 @@ export async function renderTable(setup: TableSetup = {}) {
   // Retries stay (the hooks decide them) but without waiting between attempts.
   const queryClient = new QueryClient({ defaultOptions: { queries: { retryDelay: 0 } } });
   const view = render(
-    <SessionProvider client={client} queryClient={queryClient}>
+    <SessionProvider client={shown} queryClient={queryClient}>
       <ActiveSessionsTable now={clock.now} {...setup.props} />
     </SessionProvider>,
   );
-  return { ...view, session, client, devices, clock, queryClient, user: userEvent.setup() };
+  return { ...view, session, client: shown, devices, clock, queryClient, user: userEvent.setup() };
 }
 
 /** Common devices for the tests: one per type, in three countries. */
@@ -95,20 +103,3 @@ export const sampleDevices: TestDeviceOptions[] = [
   { deviceType: 'tablet', model: 'iPad Air', country: 'JP' },
   { deviceType: 'mobile', model: 'Pixel 9', country: 'FR' },
 ];
-
-/**
- * A fetch that passes everything to the reference server and rewrites the JSON of
- * `/me/list` answers: a backend other than ours, sending what it likes.
- */
-export function rewriteList(
-  rewrite: (body: { sessions: Array<Record<string, unknown>>; total: number }) => unknown,
-): (inner: typeof fetch) => typeof fetch {
-  return (inner) =>
-    (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const response = await inner(input, init);
-      const url = input instanceof Request ? input.url : String(input);
-      if (!new URL(url).pathname.endsWith('/me/list') || !response.ok) return response;
-      const body = rewrite(await response.json());
-      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
-    }) as typeof fetch;
-}

@@ -13,7 +13,10 @@ export function renderWithSession(
 ) {
   const wrap = (node: ReactNode) => {
     const tree = (
-      <SessionProvider client={options.client} {...(options.queryClient ? { queryClient: options.queryClient } : {})}>
+      <SessionProvider
+        client={options.client}
+        {...(options.queryClient ? { queryClient: options.queryClient } : {})}
+      >
         {node}
       </SessionProvider>
     );

@@ -174,3 +174,22 @@ export async function errorOf(
     reason?: string;
   };
 }
+
+/**
+ * A Fetch API refresh request as a browser sends it (cookie + proof), for going through
+ * `server.fetch` where the Set-Cookie header itself is under test.
+ */
+export async function refreshRequest(
+  server: SessionServer,
+  device: TestDevice,
+  options: { origin?: string; token?: string } = {},
+): Promise<Request> {
+  const url = `${options.origin ?? ORIGIN}${BASE}/refresh`;
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      Cookie: `refresh_token=${options.token ?? device.refreshToken()}`,
+      DPoP: await device.key.sign({ htm: 'POST', htu: url, iat: Math.floor(server.now() / 1000) }),
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export declare const chromiumLaunchArgs: string[];
+export declare function findChromium(): string | null;

@@ -1,0 +1,106 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { FocusEvent, RefObject } from 'react';
+import type { SessionView } from '../../client/types';
+
+interface Intent {
+  /** The row being revoked. */
+  id: string;
+  index: number;
+  /** `leaving` until the row is gone; `returning` once its revocation failed. */
+  phase: 'leaving' | 'returning';
+  /** Where focus stood when the revocation failed. */
+  focusedAtFailure?: Element | null;
+}
+
+/** What {@link useRowFocus} gives the table. */
+export interface RowFocus {
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  /** Register each row's element, by session id. */
+  rowRef: (id: string, element: HTMLTableRowElement | null) => void;
+  /** A row's revocation started: when the row goes, focus its successor. */
+  leaving: (id: string, index: number) => void;
+  /** A row's revocation failed: when the row is back, focus it again. */
+  returning: (id: string, index: number) => void;
+  /** Root focus handlers, so a focus lost from inside the table can be caught. */
+  onFocus: () => void;
+  onBlur: (event: FocusEvent<HTMLElement>) => void;
+}
+
+const focusableSelector =
+  'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/** Whether the focused element went away (removed from the page, so focus fell to <body>). */
+function focusIsLost(): boolean {
+  if (typeof document === 'undefined') return false;
+  const active = document.activeElement;
+  return !active || active === document.body || !active.isConnected;
+}
+
+const focusFirstIn = (element: Element | undefined): boolean => {
+  const target = element?.querySelector<HTMLElement>(focusableSelector);
+  target?.focus();
+  return target !== undefined && target !== null;
+};
+
+/**
+ * Keeps keyboard users in place while rows come and go: after a revoked row disappears,
+ * focus moves to the next row's button (or the heading); a row that comes back after a
+ * failure gets its focus back; any other loss of focus from inside the table (a state
+ * change, a row revoked elsewhere) lands on the heading rather than on <body>.
+ */
+export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boolean): RowFocus {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const rows = useRef(new Map<string, HTMLTableRowElement>());
+  const intent = useRef<Intent | null>(null);
+  const focusWithin = useRef(false);
+  // Bumped when a revocation fails, so the effect runs even if no row changed yet.
+  const [failures, setFailures] = useState(0);
+
+  useLayoutEffect(() => {
+    const current = intent.current;
+    if (current?.phase === 'returning') {
+      const row = rows.current.get(current.id);
+      if (!row) return;
+      intent.current = null;
+      if (document.activeElement === current.focusedAtFailure || focusIsLost()) focusFirstIn(row);
+      return;
+    }
+    if (current && settled) {
+      if (sessions.some((session) => session.id === current.id)) return;
+      intent.current = null;
+      const next = sessions[Math.min(current.index, sessions.length - 1)];
+      if (!focusFirstIn(next ? rows.current.get(next.id) : undefined)) headingRef.current?.focus();
+      return;
+    }
+    if (gone) intent.current = null;
+    if (focusWithin.current && focusIsLost()) headingRef.current?.focus();
+  }, [sessions, settled, gone, failures]);
+
+  const rowRef = useCallback((id: string, element: HTMLTableRowElement | null) => {
+    if (element) rows.current.set(id, element);
+    else rows.current.delete(id);
+  }, []);
+
+  return useMemo(
+    () => ({
+      headingRef,
+      rowRef,
+      leaving(id, index) {
+        intent.current = { id, index, phase: 'leaving' };
+      },
+      returning(id, index) {
+        const focusedAtFailure = typeof document === 'undefined' ? null : document.activeElement;
+        intent.current = { id, index, phase: 'returning', focusedAtFailure };
+        setFailures((count) => count + 1);
+      },
+      onFocus() {
+        focusWithin.current = true;
+      },
+      onBlur(event) {
+        const next = event.relatedTarget as Node | null;
+        if (!next || !event.currentTarget.contains(next)) focusWithin.current = false;
+      },
+    }),
+    [rowRef],
+  );
+}
