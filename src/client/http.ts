@@ -73,8 +73,9 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
     if (o.token)
       headers.set('Authorization', (o.token.bound ? 'DPoP ' : 'Bearer ') + o.token.value);
     const timeout = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
+    // Only refreshes time out, and only app requests bring their own signal.
     const outer = o.init?.signal;
-    const signal = timeout && outer ? AbortSignal.any([timeout, outer]) : (timeout ?? outer);
+    const signal = timeout ?? outer;
     try {
       return await env.fetch(o.url, {
         ...o.init,

@@ -7,7 +7,7 @@ export interface CachedToken {
   claims: AccessTokenClaims;
   /** Expiry, server clock, milliseconds. */
   expiresAt: number;
-  /** When it was obtained (local clock); orders tokens between tabs. */
+  /** When it was obtained (local clock ms, strictly growing); orders tokens between tabs. */
   refreshedAt: number;
   /** The key generation it is bound to. */
   generation: number;

@@ -1,49 +1,39 @@
-/** Reads or writes one value of the client's IndexedDB store, as another script on the origin could. */
+const request = <T>(req: IDBRequest<T> | IDBOpenDBRequest) =>
+  new Promise<T>((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result as T);
+    req.onerror = () => reject(req.error);
+  });
+
+/** Runs `op` on the client's IndexedDB store, as another script on the origin could. */
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  op: (store: IDBObjectStore) => IDBRequest<T>,
+) {
+  const open = indexedDB.open('react-dpop-session', 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('kv');
+  const db = await request<IDBDatabase>(open);
+  try {
+    return await request(op(db.transaction('kv', mode).objectStore('kv')));
+  } finally {
+    db.close();
+  }
+}
+
+/** Reads one value of the client's store; with `value`, writes it; with `remove`, deletes the key. */
 export async function idb<T>(
   key: string,
   value?: unknown,
   remove?: boolean,
 ): Promise<T | undefined> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('react-dpop-session', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('kv');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  const store = db
-    .transaction('kv', value === undefined && !remove ? 'readonly' : 'readwrite')
-    .objectStore('kv');
-  const req = remove
-    ? store.delete(key)
-    : value === undefined
-      ? store.get(key)
-      : store.put(value, key);
-  const result = await new Promise<unknown>((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  db.close();
-  return (value === undefined && !remove ? result : undefined) as T | undefined;
+  if (remove) await withStore('readwrite', (s) => s.delete(key));
+  else if (value !== undefined) await withStore('readwrite', (s) => s.put(value, key));
+  else return (await withStore('readonly', (s) => s.get(key))) as T | undefined;
+  return undefined;
 }
 
-/** Every key and value of the client's IndexedDB store. */
+/** Every key and value of the client's store. */
 export async function idbDump(): Promise<Array<[string, unknown]>> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('react-dpop-session', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('kv');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  const store = db.transaction('kv').objectStore('kv');
-  const [keys, values] = await Promise.all(
-    [store.getAllKeys(), store.getAll()].map(
-      (req) =>
-        new Promise<unknown[]>((resolve, reject) => {
-          req.onsuccess = () => resolve(req.result as unknown[]);
-          req.onerror = () => reject(req.error);
-        }),
-    ),
-  );
-  db.close();
-  return keys!.map((k, i) => [String(k), values![i]]);
+  const keys = await withStore('readonly', (s) => s.getAllKeys());
+  const values = await withStore('readonly', (s) => s.getAll());
+  return keys.map((k, i) => [String(k), values[i]]);
 }
