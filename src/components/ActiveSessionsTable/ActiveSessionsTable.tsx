@@ -215,11 +215,10 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
             <SessionsSkeleton columns={columns} rows={Math.min(pageSize, 3)} />
           ) : (
             <tbody className="rds-tbody" role="rowgroup">
-              {sessions.map((row, index) => (
+              {sessions.map((row) => (
                 <SessionRow
                   key={row.id}
                   session={row}
-                  index={index}
                   columns={columns}
                   messages={messages}
                   formatters={formatters}

@@ -31,13 +31,12 @@ export interface RowActionRenderContext {
 /** Props of one `<SessionRow>`. */
 export interface SessionRowProps {
   session: SessionView;
-  index: number;
   columns: readonly ColumnId[];
   messages: ActiveSessionsMessages;
   formatters: SessionFormatters;
   now: number;
   pending: boolean;
-  onRevoke: (session: SessionView, index: number) => void;
+  onRevoke: (session: SessionView) => void;
   rowRef: (id: string, element: HTMLTableRowElement | null) => void;
   renderDevice?: ((session: SessionView, context: DeviceRenderContext) => ReactNode) | undefined;
   renderRowAction?:
@@ -49,10 +48,10 @@ export interface SessionRowProps {
  * table when narrow screens restyle rows as cards (`display: block` drops them in some engines).
  */
 export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
-  const { session, index, columns, messages, formatters, now, pending, onRevoke, rowRef } = props;
+  const { session, columns, messages, formatters, now, pending, onRevoke, rowRef } = props;
   const device = describeDevice(session, messages);
   const requestRevoke = () => {
-    if (!pending) onRevoke(session, index);
+    if (!pending) onRevoke(session);
   };
 
   const cell = (column: ColumnId): ReactNode => {
@@ -107,6 +106,7 @@ export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
       data-state={pending ? 'pending' : 'idle'}
       data-current={session.isCurrent ? '' : undefined}
       data-device-type={device.type}
+      data-session-id={session.id}
       aria-busy={pending || undefined}
     >
       {columns.map((column) =>

@@ -47,7 +47,7 @@ export function useRevokeFlow({ revoke, messages, confirm, onRevoked, focus }: O
     latest.current = { messages, confirm, onRevoked, revoke, focus };
   });
 
-  const run = useCallback(async (target: RevokeTarget, row: SessionView | null, index: number) => {
+  const run = useCallback(async (target: RevokeTarget, row: SessionView | null) => {
     const { messages: m, confirm: confirmOption } = latest.current;
     const device = row ? describeDevice(row, m).name : '';
     const request: ConfirmRequest = {
@@ -71,26 +71,26 @@ export function useRevokeFlow({ revoke, messages, confirm, onRevoked, focus }: O
 
     setFailure(null);
     setAnnouncement('');
-    if (row) latest.current.focus.leaving(row.id, index);
+    if (row) latest.current.focus.leaving(row.id);
     try {
       await latest.current.revoke.mutateAsync(target);
       setAnnouncement(latest.current.messages.revoked(target, device));
       latest.current.onRevoked?.(target);
     } catch {
-      if (row) latest.current.focus.returning(row.id, index);
+      if (row) latest.current.focus.returning(row.id);
       setFailure({ target, device });
     }
   }, []);
 
   const requestRow = useCallback(
-    (row: SessionView, index: number) => {
-      void run(row.isCurrent ? 'mine' : { session: row.id }, row, index);
+    (row: SessionView) => {
+      void run(row.isCurrent ? 'mine' : { session: row.id }, row);
     },
     [run],
   );
   const requestBulk = useCallback(
     (target: BulkRevokeTarget) => {
-      void run(target, null, 0);
+      void run(target, null);
     },
     [run],
   );

@@ -18,9 +18,9 @@ export interface RowFocus {
   /** Register each row's element, by session id. */
   rowRef: (id: string, element: HTMLTableRowElement | null) => void;
   /** A row's revocation started: when the row goes, focus its successor. */
-  leaving: (id: string, index: number) => void;
+  leaving: (id: string) => void;
   /** A row's revocation failed: when the row is back, focus it again. */
-  returning: (id: string, index: number) => void;
+  returning: (id: string) => void;
   /** Root focus handlers, so a focus lost from inside the table can be caught. */
   onFocus: () => void;
   onBlur: (event: FocusEvent<HTMLElement>) => void;
@@ -53,6 +53,12 @@ export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boo
   const rows = useRef(new Map<string, HTMLTableRowElement>());
   const intent = useRef<Intent | null>(null);
   const focusWithin = useRef(false);
+  // Rows take no index prop (it would re-render every row below a removed one);
+  // the position is looked up here when a revocation starts.
+  const latestSessions = useRef(sessions);
+  useLayoutEffect(() => {
+    latestSessions.current = sessions;
+  });
   // Bumped when a revocation fails, so the effect runs even if no row changed yet.
   const [failures, setFailures] = useState(0);
 
@@ -85,10 +91,15 @@ export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boo
     () => ({
       headingRef,
       rowRef,
-      leaving(id, index) {
+      leaving(id) {
+        const index = Math.max(
+          0,
+          latestSessions.current.findIndex((session) => session.id === id),
+        );
         intent.current = { id, index, phase: 'leaving' };
       },
-      returning(id, index) {
+      returning(id) {
+        const index = intent.current?.index ?? 0;
         const focusedAtFailure = typeof document === 'undefined' ? null : document.activeElement;
         intent.current = { id, index, phase: 'returning', focusedAtFailure };
         setFailures((count) => count + 1);
