@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
-import vectors from '../../../shared/vectors/rfc9449.json';
+import vectors from './vectors/rfc9449.json';
 import { VerifierError } from '../../src/server/errors';
 import { createMemoryReplayCache, verifyProof } from '../../src/server/proofVerifier';
 import type { ReplayCache } from '../../src/server/proofVerifier';
