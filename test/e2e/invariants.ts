@@ -63,6 +63,15 @@ export function tabState(page: Page): Promise<TabState> {
   });
 }
 
+/** The access token a tab holds in memory, read without refreshing. */
+export function cachedToken(page: Page): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { sessionClient: import('../../src/client').SessionClient }).sessionClient.getSnapshot().user
+        ?.accessToken ?? null,
+  );
+}
+
 /**
  * Records, at the server and in the browser, what the invariants of issue 7 are about, and
  * checks them: I1 and I9 from the server's log of refresh-token presentations, I2 and I5

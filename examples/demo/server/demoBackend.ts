@@ -20,18 +20,21 @@ export const DEMO_USER = {
 /** The "other devices" seeded at start, so the sessions table has something to show. */
 export const SEEDED_DEVICES = [
   {
+    minutesAgo: 20,
     country: 'FR',
     userAgent:
       'Mozilla/5.0 (Linux; Android 16; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
     device: { model: 'Pixel 9', platform: 'Android', platformVersion: '16', browser: 'Chrome', browserVersion: '156', mobile: true },
   },
   {
+    minutesAgo: 5 * 60,
     country: 'JP',
     userAgent:
       'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
     device: { model: 'iPad', platform: 'iPadOS', platformVersion: '18.1', browser: 'Safari', browserVersion: '18.1', mobile: false },
   },
   {
+    minutesAgo: 3 * 24 * 60,
     country: 'BR',
     userAgent:
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0',
@@ -54,16 +57,22 @@ export async function createDemoBackend(
   options: Partial<SessionServerOptions> & { seed?: boolean } = {},
 ): Promise<DemoBackend> {
   const { seed = true, ...serverOptions } = options;
+  // The seeded devices sign in "in the past" through the server's injectable clock, so
+  // the table shows realistic times; the clock is back to real time before any visitor.
+  let clockOffsetMs = 0;
   const server = createSessionServer({
     users: [DEMO_USER],
     // Short-lived access tokens make refreshes visible in the network panel.
     accessTokenTtlSeconds: 60,
+    now: () => Date.now() + clockOffsetMs,
     ...serverOptions,
   });
   if (seed) {
-    for (const device of SEEDED_DEVICES) {
+    for (const { minutesAgo, ...device } of SEEDED_DEVICES) {
+      clockOffsetMs = serverOptions.now ? 0 : -minutesAgo * 60_000;
       await addDevice(server, { identifier: DEMO_USER.identifier, password: DEMO_USER.password, ...device });
     }
+    clockOffsetMs = 0;
   }
   const sessionApi = toNodeListener(server);
 
@@ -99,7 +108,7 @@ export async function createDemoBackend(
   }
 
   async function addDemoDevice(res: ServerResponse) {
-    const pick = SEEDED_DEVICES[Math.floor(Math.random() * SEEDED_DEVICES.length)]!;
+    const { minutesAgo: _, ...pick } = SEEDED_DEVICES[Math.floor(Math.random() * SEEDED_DEVICES.length)]!;
     const { sessionId } = await addDevice(server, {
       identifier: DEMO_USER.identifier,
       password: DEMO_USER.password,
