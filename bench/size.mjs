@@ -4,7 +4,11 @@ import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 
 const entries = [
-  { name: 'client entry (react-dpop-session/client)', entry: 'src/client/index.ts', budget: 6 * 1024 },
+  {
+    name: 'client entry (react-dpop-session/client)',
+    entry: 'src/client/index.ts',
+    budget: 6 * 1024,
+  },
   { name: 'whole kit (react-dpop-session: hooks + table + client)', entry: 'src/index.ts' },
 ];
 

@@ -152,7 +152,7 @@ export class DisposedError extends SessionError {
   declare readonly code: 'disposed';
   static override brand = 'DisposedError';
   constructor() {
-    super('disposed', 'The session client was disposed');
+    super('disposed', 'Session client disposed');
   }
 }
 

@@ -1,9 +1,9 @@
 import { createProofSigner } from './dpopProof';
 import type { Environment } from './environment';
-import { NetworkError, ProtocolError } from './errors';
+import { NetworkError } from './errors';
 import type { KeyRecord } from './keyStore';
 import type { NonceCache } from './nonceCache';
-import { toError } from './protocol';
+import { malformed, toError } from './protocol';
 import type { Storage } from './storage';
 
 /** One request; with `key` it carries a fresh DPoP proof, with `token` an access token. */
@@ -43,19 +43,6 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   /** Server time in milliseconds. */
   const serverNow = () => env.now() + offset;
 
-  /** Learns from an answer's `Date` header; returns how far off our clock was (ms). */
-  const observeDate = (res: Response) => {
-    const date = Date.parse(res.headers.get('date') ?? '');
-    if (isNaN(date)) return 0;
-    // Date has whole seconds: the true server time lies in [date, date + 1 s).
-    const drift = date + 500 - serverNow();
-    if (Math.abs(drift) > 1500) {
-      offset += drift;
-      void storage.set('clockOffset', offset);
-    }
-    return drift;
-  };
-
   const sign = async (o: SendOptions, nonce?: string) => {
     const u = new URL(o.url);
     return signer(o.key!, {
@@ -67,56 +54,56 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
     });
   };
 
-  const once = async (o: SendOptions, proof: string | undefined) => {
-    const headers = new Headers(o.headers);
-    if (proof) headers.set('DPoP', proof);
-    if (o.token)
-      headers.set('Authorization', (o.token.bound ? 'DPoP ' : 'Bearer ') + o.token.value);
-    const timeout = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
-    // Only refreshes time out, and only app requests bring their own signal.
-    const outer = o.init?.signal;
-    const signal = timeout ?? outer;
-    try {
-      return await env.fetch(o.url, {
-        ...o.init,
-        method: o.method,
-        headers,
-        body: o.body,
-        credentials: o.credentials ?? o.init?.credentials,
-        signal,
-      });
-    } catch (cause) {
-      if (outer?.aborted) throw cause;
-      throw new NetworkError(timeout?.aborted ? 'The request timed out' : 'The request failed', {
-        cause,
-      });
-    }
-  };
-
-  /** The kit's error code in an answer: the JSON body's, else the `WWW-Authenticate` one. */
-  const errorCode = async (res: Response) => {
-    const challenge = /error="([^"]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
-    const body = (await res
-      .clone()
-      .json()
-      .catch(() => null)) as { code?: unknown } | null;
-    return typeof body?.code === 'string' ? body.code : challenge;
-  };
-
   /** Sends with a fresh proof, retrying once for a nonce and once for skew. */
   const send = async (o: SendOptions): Promise<Response> => {
     await load();
+    const { token, init, timeoutMs } = o;
     let nonce: string | undefined;
+    let proof = o.proof;
     let nonceRetried = false;
     let skewRetried = false;
     for (;;) {
-      const res = await once(o, o.proof ?? (o.key ? await sign(o, nonce) : undefined));
+      const headers = new Headers(o.headers);
+      if ((proof ??= o.key && (await sign(o, nonce)))) headers.set('DPoP', proof);
+      if (token) headers.set('Authorization', (token.bound ? 'DPoP ' : 'Bearer ') + token.value);
+      // Only refreshes time out, and only app requests bring their own signal.
+      const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+      let res: Response;
+      try {
+        res = await env.fetch(o.url, {
+          ...init,
+          method: o.method,
+          headers,
+          body: o.body,
+          credentials: o.credentials ?? init?.credentials,
+          signal: timeout ?? init?.signal,
+        });
+      } catch (cause) {
+        if (init?.signal?.aborted) throw cause;
+        throw new NetworkError(timeout?.aborted ? 'Request timed out' : 'Request failed', {
+          cause,
+        });
+      }
       const newNonce = res.headers.get('dpop-nonce');
       if (newNonce) nonces.set(new URL(o.url).origin, newNonce);
-      const drift = observeDate(res);
+      // Learn the server clock from `Date` (whole seconds: the true time lies in [date, date + 1 s)).
+      const date = Date.parse(res.headers.get('date') ?? '');
+      const drift = isNaN(date) ? 0 : date + 500 - serverNow();
+      if (Math.abs(drift) > 1500) {
+        offset += drift;
+        void storage.set('clockOffset', offset);
+      }
       if (!o.key || (res.status !== 400 && res.status !== 401)) return res;
-      const code = await errorCode(res);
-      o = { ...o, proof: undefined };
+      // The kit's error code: the JSON body's, else the `WWW-Authenticate` one.
+      const body = (await res
+        .clone()
+        .json()
+        .catch(() => null)) as { code?: unknown } | null;
+      const code =
+        typeof body?.code === 'string'
+          ? body.code
+          : /error="([^"]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+      proof = undefined;
       if (code === 'use_dpop_nonce' && newNonce && !nonceRetried) {
         nonceRetried = true;
         nonce = newNonce;
@@ -134,8 +121,8 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   const parse = async (res: Response): Promise<{ res: Response; body: unknown }> => {
     if (res.status === 204) return { res, body: null };
     const body: unknown = await res.json().catch(() => undefined);
-    if (res.ok && body === undefined) throw new ProtocolError('Malformed answer: body');
     if (!res.ok) throw toError(res.status, body, res.headers.get('retry-after'));
+    if (body === undefined) throw malformed('body');
     return { res, body };
   };
 

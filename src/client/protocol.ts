@@ -34,47 +34,48 @@ export interface AccessTokenClaims {
 
 type Json = Record<string, unknown>;
 
-const MALFORMED = 'Malformed answer: ';
-const bad = (what: string) => new ProtocolError(MALFORMED + what);
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The error for an answer that breaks the protocol at `what`. */
+export const malformed = (what: string) => new ProtocolError('Malformed answer: ' + what);
+/** `v` as a JSON object, else a `ProtocolError` naming `what`. */
+const object = (v: unknown, what = 'body'): Json => {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Json;
+  throw malformed(what);
+};
 const str = (o: Json, k: string, optional?: boolean): string | undefined => {
   const v = o[k];
   if (typeof v === 'string' || (optional && v === undefined)) return v as string | undefined;
-  throw bad(k);
+  throw malformed(k);
 };
 
 /** Decodes (without verifying: the client is not the audience) an access token's payload. */
 export function decodeAccessToken(token: string): AccessTokenClaims {
-  const part = token.split('.')[1];
   let claims: unknown;
   try {
-    const b = atob(part!.replace(/-/g, '+').replace(/_/g, '/'));
+    const b = atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'));
     claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(b, (c) => c.charCodeAt(0))));
   } catch {
     // No cause: a parser's message would quote the token.
-    claims = null;
   }
-  if (!isObject(claims) || typeof claims.exp !== 'number') throw bad('access_token');
-  str(claims, 'sub');
-  str(claims, 'sid');
-  return claims as AccessTokenClaims;
+  const c = object(claims, 'access_token');
+  if (typeof c.exp !== 'number') throw malformed('access_token');
+  str(c, 'sub');
+  str(c, 'sid');
+  return c as AccessTokenClaims;
 }
 
 /** Validates a token answer. */
 export function parseTokenAnswer(body: unknown): TokenAnswer {
-  if (!isObject(body)) throw bad('body');
-  const accessToken = str(body, 'access_token')!;
-  const exp = body.expires_at;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw bad('expires_at');
-  return { accessToken, expiresAt: exp * 1000, claims: decodeAccessToken(accessToken) };
+  const accessToken = str(object(body), 'access_token')!;
+  const exp = (body as Json).expires_at;
+  const claims = decodeAccessToken(accessToken);
+  // A real expiry is a valid date after the token was issued (8.64e12 s is Date's limit).
+  const issued = typeof claims.iat === 'number' ? claims.iat : 0;
+  if (typeof exp !== 'number' || !(exp > issued && exp < 8.64e12)) throw malformed('expires_at');
+  return { accessToken, expiresAt: exp * 1000, claims };
 }
 
 /** Validates the password step's answer and returns its challenge token. */
-export function parseChallenge(body: unknown): string {
-  if (!isObject(body)) throw bad('body');
-  return str(body, 'challenge_token')!;
-}
+export const parseChallenge = (body: unknown): string => str(object(body), 'challenge_token')!;
 
 const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'];
 const VIEW_FIELDS =
@@ -84,22 +85,25 @@ const VIEW_FIELDS =
 
 /** Validates a `/me/list` page and converts it to camelCase, marking the current session. */
 export function parseSessionPage(body: unknown, currentSessionId: string | null): SessionPage {
-  if (!isObject(body) || !Array.isArray(body.sessions)) throw bad('sessions');
+  const page = object(body, 'sessions');
+  if (!Array.isArray(page.sessions)) throw malformed('sessions');
   const num = (k: string) => {
-    const v = body[k];
-    if (!Number.isInteger(v) || (v as number) < 0) throw bad(k);
+    const v = page[k];
+    if (!Number.isInteger(v) || (v as number) < 0) throw malformed(k);
     return v as number;
   };
-  const sessions = body.sessions.map((s: unknown) => {
-    if (!isObject(s)) throw bad('session');
+  const sessions = page.sessions.map((item: unknown) => {
+    const s = object(item, 'session');
     const view: Record<string, unknown> = {};
     for (const k of VIEW_FIELDS) {
       // browser_name and browser_version are a protocol extension: they may be absent.
-      const v = str(s, k, k[0] === 'b');
+      let v: unknown = str(s, k, k[0] === 'b');
       if (v === undefined) continue;
-      const d = new Date(v);
-      if (k.endsWith('_at') && isNaN(d.getTime())) throw bad(k);
-      view[k.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = k.endsWith('_at') ? d : v;
+      if (k.endsWith('_at')) {
+        v = new Date(v as string);
+        if (isNaN((v as Date).getTime())) throw malformed(k);
+      }
+      view[k.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = v;
     }
     if (!DEVICE_TYPES.includes(view.deviceType as string)) view.deviceType = 'unknown';
     view.isCurrent = s.id === currentSessionId;
@@ -114,16 +118,12 @@ export function parseSessionPage(body: unknown, currentSessionId: string | null)
  */
 export function toError(status: number, body: unknown, retryAfter: string | null): SessionError {
   if (status >= 500) return new ServerError(status, `Server error (${status})`);
-  if (
-    !isObject(body) ||
-    typeof body.code !== 'string' ||
-    typeof body.message !== 'string' ||
-    typeof body.type !== 'string'
-  )
-    return bad(`error body (${status})`);
-  const code = body.code;
+  const e = body as Json | null;
+  const code = e?.code;
+  if (typeof code !== 'string' || typeof e!.message !== 'string' || typeof e!.type !== 'string')
+    return malformed(`error body (${status})`);
   const message = `Refused: ${code} (${status})`;
-  const r = body.reason;
+  const r = e!.reason;
   return code === 'unauthorized'
     ? new UnauthorizedError(message, r === 'revoked' || r === 'reused' ? r : 'expired')
     : code === 'token_reused'
@@ -138,7 +138,7 @@ export function toError(status: number, body: unknown, retryAfter: string | null
             : status === 401
               ? new UnauthorizedError(message)
               : new BadRequestError(
-                  /^(bad_request|invalid_pagination_(limit|offset))$/.test(code)
+                  /^invalid_pagination_(limit|offset)$/.test(code)
                     ? (code as BadRequestError['code'])
                     : 'bad_request',
                   message,

@@ -239,8 +239,13 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
         });
         return await complete(parseTokenAnswer(body), res, k);
       } catch (e) {
-        // A lost answer is recovered inside the server's grace window: retry at once.
-        if (e instanceof NetworkError && !netRetried) return attempt(k, true, reloaded);
+        // A lost answer is recovered inside the server's grace window: retry at once, with a
+        // fresh proof. A browser that resends the request on a dropped kept-alive connection
+        // replays our proof, which the server refuses as `invalid_dpop_proof` without spending
+        // the token; that is a lost answer too. A refused proof never spends a token.
+        const lost =
+          e instanceof NetworkError || (e instanceof DpopError && e.code === 'invalid_dpop_proof');
+        if (lost && !netRetried) return attempt(k, true, reloaded);
         if (e instanceof DpopError && e.code === 'dpop_key_mismatch' && !reloaded) {
           // Another tab may have logged in with a newer key; a stale tab must not sign everyone out.
           keys.reset();
@@ -290,8 +295,12 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
    */
   const run = async (staleAt: number): Promise<CachedToken | null> => {
     start();
-    // Offline: fail at once; the client's `online` listener runs one coalesced check.
-    if (!env.onLine()) throw new NetworkError('The browser is offline');
+    // Offline: fail at once; the client's `online` listener runs one coalesced check. A tab
+    // with nothing to restore (signed out, or a sign-out still pending) is signed out, not failing.
+    if (!env.onLine()) {
+      if ((await storage.get('pendingSignOut')) || !(await keys.get())) return null;
+      throw new NetworkError('Browser offline');
+    }
     const early = backoffError(await storage.get<RefreshMarker>('marker'));
     if (early) throw early;
     return withLock(async () => {

@@ -55,7 +55,7 @@ export function createSessionClient<P extends Profile = Profile>(
   const storage = createStorage(
     () => env.indexedDB,
     (options.namespace ?? 'default') + ':',
-    () => warn('storage_unavailable', 'IndexedDB is unavailable: the key lives in this tab only'),
+    () => warn('storage_unavailable', 'No IndexedDB: the key lives in this tab only'),
   );
   const keys = createKeyStore(storage, () => env.crypto);
   const http = createHttp(env, storage, createNonceCache(storage));
@@ -351,7 +351,7 @@ export function createSessionClient<P extends Profile = Profile>(
     revokeSessions: live(revokeSessions, 1) as SessionClient<P>['revokeSessions'],
     fetch: live(async (input: RequestInfo | URL, init: RequestInit = {}) => {
       if (init.body instanceof ReadableStream)
-        throw new TypeError('"body" must not be a ReadableStream (no replay)');
+        throw new TypeError('"body" cannot be a stream (no replay)');
       const req = input instanceof Request ? input : null;
       const url = new URL(
         req ? req.url : String(input),

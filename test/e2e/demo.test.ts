@@ -75,8 +75,9 @@ describe('the demo, end to end in Chromium', () => {
     for (const tab of tabs) {
       await tab.waitForFunction(
         () => {
-          const expiresAt = (window as unknown as { sessionClient: { getAccessTokenExpiresAt(): Date | null } })
-            .sessionClient.getAccessTokenExpiresAt();
+          const expiresAt = (
+            window as unknown as { sessionClient: { getAccessTokenExpiresAt(): Date | null } }
+          ).sessionClient.getAccessTokenExpiresAt();
           return expiresAt !== null && expiresAt.getTime() <= Date.now();
         },
         undefined,
@@ -116,7 +117,9 @@ describe('the demo, end to end in Chromium', () => {
 
     for (const tab of [first, ...others]) {
       await expectSignedOut(tab);
-      await expect.poll(() => tab.getByTestId('signed-out-reason').getAttribute('data-reason')).toBe('logout');
+      await expect
+        .poll(() => tab.getByTestId('signed-out-reason').getAttribute('data-reason'))
+        .toBe('logout');
     }
   });
 
@@ -139,11 +142,16 @@ describe('the demo, end to end in Chromium', () => {
     const failure = await b.evaluate(() =>
       (window as unknown as { sessionClient: { listSessions(): Promise<unknown> } }).sessionClient
         .listSessions()
-        .then(() => null, (error: { code: string }) => error.code),
+        .then(
+          () => null,
+          (error: { code: string }) => error.code,
+        ),
     );
     expect(failure).toBe('unauthorized');
     await expectSignedOut(b);
-    await expect.poll(() => b.getByTestId('signed-out-reason').getAttribute('data-reason')).toBe('revoked');
+    await expect
+      .poll(() => b.getByTestId('signed-out-reason').getAttribute('data-reason'))
+      .toBe('revoked');
 
     // A's table still does not list B after a reload.
     await a.reload();
@@ -173,7 +181,9 @@ describe('the demo, end to end in Chromium', () => {
     await a.getByRole('button', { name: 'Sign out everywhere' }).click();
     await a.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
     await expectSignedOut(a);
-    await expect.poll(() => a.getByTestId('signed-out-reason').getAttribute('data-reason')).toBe('logout');
+    await expect
+      .poll(() => a.getByTestId('signed-out-reason').getAttribute('data-reason'))
+      .toBe('logout');
     await c.getByRole('link', { name: 'Account' }).click();
     await expectSignedOut(c);
     expect(await demo.backend.server.admin.listUserSessions('usr_demo')).toEqual([]);

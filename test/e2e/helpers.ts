@@ -8,7 +8,10 @@ export const DEMO_USER = { identifier: 'demo@example.com', password: 'demo' };
 /** Launches the system Chromium; never a downloaded one. */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium found: run `npm test`, which installs or explains how to get one.');
+  if (!executablePath)
+    throw new Error(
+      'No Chromium found: run `npm test`, which installs or explains how to get one.',
+    );
   return chromium.launch({ executablePath, args: chromiumLaunchArgs, headless: true });
 }
 
@@ -66,7 +69,9 @@ export async function expectSignedOut(page: Page): Promise<void> {
 export function fireProtectedCalls(page: Page, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
     const client = (window as unknown as { sessionClient: { fetch: typeof fetch } }).sessionClient;
-    const responses = await Promise.all(Array.from({ length: n }, () => client.fetch('/api/whoami')));
+    const responses = await Promise.all(
+      Array.from({ length: n }, () => client.fetch('/api/whoami')),
+    );
     return responses.map((response) => response.status);
   }, count);
 }

@@ -31,12 +31,16 @@ export async function expectStorageHygiene(context: BrowserContext): Promise<voi
         if (value instanceof CryptoKey) {
           const exportable = await crypto.subtle
             .exportKey(value.type === 'private' ? 'pkcs8' : 'jwk', value)
-            .then(() => true, () => false);
+            .then(
+              () => true,
+              () => false,
+            );
           keys.push({ type: value.type, extractable: value.extractable, exportable });
         } else if (typeof value === 'string') {
           strings.push(value);
         } else if (typeof value === 'object') {
-          for (const inner of Object.values(value as Record<string, unknown>)) await visit(inner, depth + 1);
+          for (const inner of Object.values(value as Record<string, unknown>))
+            await visit(inner, depth + 1);
         }
       };
       for (const info of await indexedDB.databases()) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { demoRoot } from '../../examples/demo/server/startDemoServer';
 import type { SessionClient } from '../../src/client';
 
@@ -25,13 +25,18 @@ export function callClient(
       const client = (window as unknown as ClientWindow).sessionClient;
       if (invalidate) client.invalidateCache();
       const one = (): Promise<Outcome> =>
-        (call === 'refresh' ? client.refresh().then(({ user }) => user.accessToken) : client.getAccessToken()).then(
+        (call === 'refresh'
+          ? client.refresh().then(({ user }) => user.accessToken)
+          : client.getAccessToken()
+        ).then(
           (token) => ({ ok: true, token }),
           (error: { name: string; code: string; retryAfterSeconds?: number }) => ({
             ok: false,
             name: error.name,
             code: error.code,
-            ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+            ...(error.retryAfterSeconds !== undefined
+              ? { retryAfterSeconds: error.retryAfterSeconds }
+              : {}),
           }),
         );
       return Promise.all(Array.from({ length: times }, one));
@@ -66,7 +71,9 @@ export async function openMutableTab(context: BrowserContext, url: string): Prom
       }
       override set onmessage(listener) {
         this.#listener = listener;
-        super.onmessage = listener ? (event: MessageEvent) => (muted() ? undefined : listener.call(this, event)) : null;
+        super.onmessage = listener
+          ? (event: MessageEvent) => (muted() ? undefined : listener.call(this, event))
+          : null;
       }
       override postMessage(message: unknown) {
         if (!muted()) super.postMessage(message);
@@ -99,17 +106,60 @@ const contentTypes: Record<string, string> = {
  */
 export async function serveAppOffline(context: BrowserContext): Promise<() => Promise<void>> {
   const dist = join(demoRoot, 'dist');
-  const handler = async (route: import('playwright-core').Route) => {
+  const handler = async (route: Route) => {
     const { pathname } = new URL(route.request().url());
-    if (pathname.startsWith('/v1/') || pathname.startsWith('/api/') || pathname.startsWith('/.well-known/')) {
+    if (
+      pathname.startsWith('/v1/') ||
+      pathname.startsWith('/api/') ||
+      pathname.startsWith('/.well-known/')
+    ) {
       return route.abort('internetdisconnected');
     }
     const candidate = normalize(join(dist, pathname));
-    const file = candidate.startsWith(dist) && extname(candidate) ? candidate : join(dist, 'index.html');
+    const file =
+      candidate.startsWith(dist) && extname(candidate) ? candidate : join(dist, 'index.html');
     const body = await readFile(file).catch(() => null);
     if (!body) return route.abort('internetdisconnected');
-    return route.fulfill({ status: 200, contentType: contentTypes[extname(file)] ?? 'application/octet-stream', body });
+    return route.fulfill({
+      status: 200,
+      contentType: contentTypes[extname(file)] ?? 'application/octet-stream',
+      body,
+    });
   };
   await context.route('**/*', handler);
   return () => context.unroute('**/*', handler);
+}
+
+/**
+ * Loses the answer to the next request to `path` on the network: the request reaches the
+ * server (which commits), and the tab sees a connection reset. Unlike a server that drops
+ * its answer on a kept-alive socket, this leaves the browser no chance to resend the
+ * request by itself. Resolves when the request went through.
+ */
+export async function loseNextAnswer(
+  context: BrowserContext,
+  path: string,
+): Promise<{ done: Promise<void> }> {
+  let settled!: () => void;
+  const done = new Promise<void>((resolve) => (settled = resolve));
+  let used = false;
+  const handler = async (route: Route) => {
+    const request = route.request();
+    if (used || !new URL(request.url()).pathname.endsWith(path)) return route.fallback();
+    used = true;
+    const headers = await request.allHeaders();
+    const answer = await fetch(request.url(), {
+      method: request.method(),
+      headers: Object.fromEntries(
+        Object.entries(headers).filter(([name]) => !name.startsWith(':')),
+      ),
+      body: request.postDataBuffer()?.toString() ?? null,
+    });
+    await answer.arrayBuffer(); // committed at the server; the tab never sees it
+    await route.abort('connectionreset');
+    await context.unroute('**/*', handler);
+    settled();
+  };
+  await context.route('**/*', handler);
+  return { done };
 }
