@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureSignoutBetweenTabs } from '../bench/signoutRealTabs.mjs';
 import { measureSizes } from '../bench/size.mjs';
 import { ensureChromium } from './ensure-chromium.mjs';
 
@@ -14,10 +15,12 @@ mkdirSync(resultsDir, { recursive: true });
 const figures = await measureSizes();
 process.env.CHROMIUM_PATH = ensureChromium();
 const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--reporter=dot'], { stdio: 'inherit' });
+const realTabs = await measureSignoutBetweenTabs(process.env.CHROMIUM_PATH);
 
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir).sort() : []) {
   figures.push(...JSON.parse(readFileSync(join(resultsDir, file), 'utf8')));
 }
+figures.push(...realTabs);
 
 const format = (value, unit) =>
   unit === 'bytes' ? `${(value / 1024).toFixed(2)} KB` : `${Number(value.toPrecision(4)).toLocaleString('en-US')} ${unit}`;

@@ -3,7 +3,7 @@ import type { Environment } from './environment';
 import { NetworkError } from './errors';
 import type { KeyRecord } from './keyStore';
 import type { NonceCache } from './nonceCache';
-import { malformed, toError } from './protocol';
+import { malformed, parseRetryAfter, toError } from './protocol';
 import type { Storage } from './storage';
 
 /** One request; with `key` it carries a fresh DPoP proof, with `token` an access token. */
@@ -121,7 +121,8 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   const parse = async (res: Response): Promise<{ res: Response; body: unknown }> => {
     if (res.status === 204) return { res, body: null };
     const body: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) throw toError(res.status, body, res.headers.get('retry-after'));
+    if (!res.ok)
+      throw toError(res.status, body, parseRetryAfter(res.headers.get('retry-after'), serverNow()));
     if (body === undefined) throw malformed('body');
     return { res, body };
   };

@@ -112,11 +112,30 @@ export function parseSessionPage(body: unknown, currentSessionId: string | null)
   return { sessions, total: num('total'), limit: num('limit'), offset: num('offset') };
 }
 
+/** The longest wait a `Retry-After` can impose, in seconds; a longer one is clamped to it. */
+export const MAX_RETRY_AFTER_SECONDS = 300;
+
+/**
+ * Reads `Retry-After` (delay-seconds, or an HTTP-date against the server clock `now`, ms)
+ * as whole seconds from 0 to {@link MAX_RETRY_AFTER_SECONDS}; 1 when absent or unreadable.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
+ */
+export function parseRetryAfter(value: string | null, now: number): number {
+  const v = value ?? ''; // `Headers` trims values
+  // A date starts with a day name; without this test `Date.parse('-5')` reads a year.
+  const s = /^\d+$/.test(v)
+    ? Number(v)
+    : /^[a-z]{3}/i.test(v)
+      ? Math.ceil((Date.parse(v) - now) / 1000)
+      : NaN;
+  return isNaN(s) ? 1 : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, s));
+}
+
 /**
  * Maps a non-2xx answer to a typed error. Any 5xx is a `ServerError` whatever
  * its body; a 4xx without the protocol's error body is a `ProtocolError`.
  */
-export function toError(status: number, body: unknown, retryAfter: string | null): SessionError {
+export function toError(status: number, body: unknown, retryAfterSeconds = 1): SessionError {
   if (status >= 500) return new ServerError(status, `Server error (${status})`);
   const e = body as Json | null;
   const code = e?.code;
@@ -132,7 +151,7 @@ export function toError(status: number, body: unknown, retryAfter: string | null
         code.includes('dpop')
         ? new DpopError(code as DpopErrorCode, message)
         : status === 429
-          ? new RateLimitedError(Number(retryAfter) || 1, message)
+          ? new RateLimitedError(retryAfterSeconds, message)
           : status === 404
             ? new NotFoundError(message)
             : status === 401

@@ -11,7 +11,7 @@ import {
 } from './errors';
 import type { Http } from './http';
 import type { KeyRecord, KeyStore } from './keyStore';
-import { parseTokenAnswer, type TokenAnswer } from './protocol';
+import { MAX_RETRY_AFTER_SECONDS, parseTokenAnswer, type TokenAnswer } from './protocol';
 import type { Storage } from './storage';
 import { lifetime, toUser, type CachedToken } from './tokenCache';
 import type { SessionClientOptions, SignOutReason } from './types';
@@ -54,8 +54,10 @@ export interface CoordinatorHost {
   signOut(reason: SignOutReason, generation: number, broadcast?: boolean): void;
 }
 
-/** Retry-able failures back off for this long at most. */
+/** Network and server failures back off exponentially up to this. */
 const MAX_BACKOFF_MS = 30_000;
+/** No backoff lasts longer, whatever `Retry-After` says; a marker promising more is bogus. */
+const MAX_WAIT_MS = MAX_RETRY_AFTER_SECONDS * 1000;
 
 /**
  * Makes refreshes happen once: one in flight per tab; across tabs, an exclusive
@@ -79,16 +81,36 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     if (!storage.memoryOnly) channel?.postMessage(m);
   };
 
-  const receive = (m: TabMessage) => {
+  /**
+   * The key to refresh with (`reload`: read again from storage); none while a sign-out is
+   * pending or once the key is gone, and then a tab still holding a token signs out (locally)
+   * rather than stay "authenticated".
+   */
+  const usableKey = async (reload?: boolean) => {
+    if (reload) keys.reset();
+    const pending = (await storage.get('pendingSignOut')) !== undefined;
+    const key = pending ? undefined : await keys.get();
+    const mine = h.token();
+    if (!key && mine) h.signOut(pending ? 'logout' : 'key-lost', mine.generation);
+    return key;
+  };
+
+  const receive = async (m: TabMessage) => {
     if (storage.memoryOnly) return;
     if (m.t === 'ask') {
       const t = h.token();
       post(t && h.usable(t) ? { t: 'token', token: t } : { t: 'none' });
       return;
     }
-    replies++;
-    if (m.t === 'token') h.accept(m.token, m.login);
+    // A tab that holds no token may have opened after a sign-out was broadcast: a peer that
+    // has not seen it yet must not hand it a token of the ended session.
+    if (
+      m.t === 'token' &&
+      (h.token() || (await usableKey(true))?.generation === m.token.generation)
+    )
+      h.accept(m.token, m.login);
     else if (m.t === 'out') h.signOut(m.reason, m.generation);
+    replies++;
     waiters.forEach((w) => w());
   };
 
@@ -97,7 +119,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     if (channel !== undefined) return;
     const BC = env.BroadcastChannel;
     channel = BC ? new BC(name) : null;
-    if (channel) channel.onmessage = (e: MessageEvent<TabMessage>) => receive(e.data);
+    if (channel) channel.onmessage = (e: MessageEvent<TabMessage>) => void receive(e.data);
     // Held until dispose; settled once granted (or refused), so counting peers never counts this tab by mistake.
     settled = new Promise<void>((ready) =>
       env.locks
@@ -163,7 +185,8 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
 
   const backoffError = (m: RefreshMarker | undefined): SessionError | null => {
     const left = (m?.backoffUntil ?? 0) - env.now();
-    if (left <= 0 || !m?.error) return null;
+    // A marker of an older version, or a clock set back, must not lock every tab out for good.
+    if (!(left > 0 && left <= MAX_WAIT_MS) || !m?.error) return null;
     const msg = 'Refresh backing off';
     const { code, status } = m.error;
     return code === 'rate_limited'
@@ -204,9 +227,11 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       expiresAt: token.expiresAt,
     } satisfies RefreshMarker);
     h.accept(token, login);
-    post({ t: 'token', token, login });
-    // A newer token (from another tab) may have won; a sign-out leaves none.
-    return h.token();
+    // A newer token (from another tab) may have won; a sign-out leaves none. Only a token this
+    // tab took goes to the others: a late answer must not reach a tab that missed the sign-out.
+    const t = h.token();
+    if (t === token) post({ t: 'token', token, login });
+    return t;
   };
 
   /** Deletes what a finished session leaves behind; call under the lock. */
@@ -262,7 +287,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
         const failures = (marker?.failures ?? 0) + 1;
         const wait =
           e instanceof RateLimitedError
-            ? e.retryAfterSeconds * 1000
+            ? Math.min(MAX_WAIT_MS, e.retryAfterSeconds * 1000)
             : Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures);
         await storage.set('marker', {
           ...(marker ?? { generation: key.generation, refreshedAt: 0, expiresAt: 0 }),
@@ -298,7 +323,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     // Offline: fail at once; the client's `online` listener runs one coalesced check. A tab
     // with nothing to restore (signed out, or a sign-out still pending) is signed out, not failing.
     if (!env.onLine()) {
-      if ((await storage.get('pendingSignOut')) || !(await keys.get())) return null;
+      if (!(await usableKey())) return null;
       throw new NetworkError('Browser offline');
     }
     const early = backoffError(await storage.get<RefreshMarker>('marker'));
@@ -307,8 +332,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       const wanted = (t: CachedToken | null) => !!t && h.usable(t) && t.refreshedAt > staleAt;
       const mine = h.token();
       if (wanted(mine)) return mine!;
-      if (await storage.get('pendingSignOut')) return null;
-      const key = await keys.get();
+      const key = await usableKey();
       if (!key) return null;
       const marker = await storage.get<RefreshMarker>('marker');
       const failing = backoffError(marker);

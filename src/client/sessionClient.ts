@@ -296,11 +296,10 @@ export function createSessionClient<P extends Profile = Profile>(
     (loggingOut ??= (async () => {
       const key = await keys.get();
       const proof = key && (await http.sign({ method: POST, url: api + '/revoke', key }));
+      // Stored before the broadcast: a tab that opens after it finds the sign-out pending.
+      if (key) await storage.set(PENDING, key.generation);
       signOut('logout', Math.max(key?.generation ?? 0, token?.generation ?? 0), true);
-      if (key) {
-        await storage.set(PENDING, key.generation);
-        await revoke(proof);
-      }
+      if (key) await revoke(proof);
     })().finally(() => (loggingOut = null)));
 
   const revokeSessions = async (target: RevokeTarget | 'session', sessionId?: string) => {

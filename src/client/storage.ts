@@ -46,43 +46,40 @@ export function createStorage(
       return done(req);
     })().catch(fallback));
 
-  const run = async <T>(
-    mode: IDBTransactionMode,
-    op: (s: IDBObjectStore) => IDBRequest<T>,
-    mem: () => unknown,
-  ) => {
+  /** The IndexedDB answer in a box, or undefined when IndexedDB is missing or failing. */
+  const idb = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>) => {
     const handle = await open();
     if (handle) {
       try {
-        return (await done(op(handle.transaction(STORE, mode).objectStore(STORE)))) as unknown;
+        return [await done(op(handle.transaction(STORE, mode).objectStore(STORE)))] as const;
       } catch (cause) {
         fallback(cause);
       }
     }
-    return mem();
   };
+
+  // Memory mirrors every value this tab read or wrote, so a store that fails mid-session
+  // still has this tab's key.
+  const mirror = (key: string, value: unknown) =>
+    void (value === undefined ? memory.delete(key) : memory.set(key, value));
 
   return {
     get memoryOnly() {
       return memoryOnly;
     },
-    get: <T>(key: string) =>
-      run(
-        'readonly',
-        (s) => s.get(prefix + key),
-        () => memory.get(prefix + key),
-      ) as Promise<T | undefined>,
-    set: (key, value) =>
-      run(
-        'readwrite',
-        (s) => s.put(value, prefix + key),
-        () => void memory.set(prefix + key, value),
-      ).then(() => {}),
-    del: (key) =>
-      run(
-        'readwrite',
-        (s) => s.delete(prefix + key),
-        () => void memory.delete(prefix + key),
-      ).then(() => {}),
+    async get<T>(key: string) {
+      const k = prefix + key;
+      const found = await idb('readonly', (s) => s.get(k));
+      if (found) mirror(k, found[0]);
+      return memory.get(k) as T | undefined;
+    },
+    async set(key, value) {
+      await idb('readwrite', (s) => s.put(value, prefix + key));
+      mirror(prefix + key, value);
+    },
+    async del(key) {
+      await idb('readwrite', (s) => s.delete(prefix + key));
+      mirror(prefix + key, undefined);
+    },
   };
 }

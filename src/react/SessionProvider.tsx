@@ -26,7 +26,7 @@ export type SessionProviderProps<P extends Profile = Profile> = CommonProps &
 
 const noop = (): void => {};
 
-// Restore at most once per client, whatever StrictMode or several providers do.
+// Restore at most once per client, whatever StrictMode, remounts or several providers do.
 const restoring = new WeakSet<SessionClient<Profile>>();
 
 function restoreOnce(client: SessionClient<Profile>): void {
@@ -46,8 +46,10 @@ function clientOptionsOf(props: SessionProviderProps<Profile>): SessionClientOpt
 /**
  * Provides a session client to the hooks and restores the session on mount with one
  * silent refresh. Give it a `client`, or client options (`baseUrl`, …) and it creates
- * and disposes its own. It uses the app's QueryClient when one is provided above it,
- * else a private one, without rendering a `QueryClientProvider` into the app.
+ * and disposes its own, shared with providers of the same options and kept for a short
+ * grace delay after the last one unmounts, so a quick remount reuses it. It uses the
+ * app's QueryClient when one is provided above it, else a private one, without rendering
+ * a `QueryClientProvider` into the app.
  *
  * @example
  * const client = createSessionClient({ baseUrl: 'https://app.example.com' })
@@ -63,8 +65,9 @@ export function SessionProvider<P extends Profile = Profile>(
     [props.queryClient, appQueryClient],
   );
 
-  // Created during render, so the first render already has a client; nothing in it
-  // touches a browser global until it is used.
+  // Found or created during render, so the first render already has a client; nothing in
+  // it touches a browser global until it is used. Providers of the same options share it,
+  // so a quick remount finds the live client (and its token) instead of restoring again.
   const owned = useRef<OwnedClient | null>(null);
   if (!props.client)
     owned.current ??= createOwnedClient(clientOptionsOf(props as SessionProviderProps<Profile>));
@@ -76,6 +79,7 @@ export function SessionProvider<P extends Profile = Profile>(
     return () => queryClient.unmount();
   }, [queryClient]);
 
+  // Reference-counted across providers; released, it is disposed after a grace delay.
   useEffect(() => {
     const own = owned.current;
     if (!own || own.client !== client) return;

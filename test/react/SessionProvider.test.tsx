@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionClient } from '../../src/client';
+import type { SessionClient, SessionClientOptions } from '../../src/client';
 import {
   MissingSessionProviderError,
   SessionContext,
@@ -12,6 +12,7 @@ import {
   useSession,
   useSessions,
 } from '../../src/react';
+import { OWNED_CLIENT_GRACE_MS } from '../../src/react/ownedClient';
 import { createMemoryLocks, createTestSession } from '../../src/testing';
 import type { TestSession } from '../../src/testing';
 import { countRequests, renderWithSession } from './helpers/session';
@@ -21,8 +22,12 @@ const Activity = (
   React as { Activity?: React.ComponentType<{ mode: 'visible' | 'hidden'; children?: ReactNode }> }
 ).Activity;
 
-/** Lets timers already due run first (the provider defers dispose by one). */
-const nextMacrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the timers armed so far run first, the provider's deferred dispose included: equal
+ * delays fire in the order they were set.
+ */
+const pastGraceDelay = () =>
+  new Promise<void>((resolve) => setTimeout(resolve, OWNED_CLIENT_GRACE_MS));
 
 let session: TestSession;
 afterEach(async () => {
@@ -120,8 +125,8 @@ describe('SessionProvider', () => {
     );
     await screen.findByText('status: authenticated');
     expect(refreshes).toEqual([200]);
-    // Past the deferred dispose of the StrictMode cleanup, the client is still live.
-    await act(nextMacrotask);
+    // Past the grace delay of the StrictMode cleanup's release, the client is still live.
+    await act(pastGraceDelay);
     expect((await locks.query()).held).toHaveLength(1); // its presence lock
     await expect(created!.listSessions()).resolves.toMatchObject({ total: 1 });
     expect(refreshes).toEqual([200]);
@@ -169,7 +174,7 @@ describe('SessionProvider', () => {
     const view = renderWithSession(<Status />, { client: session.client });
     await screen.findByText('status: unauthenticated');
     view.unmount();
-    await act(nextMacrotask);
+    await act(pastGraceDelay);
     expect(session.client.getSnapshot().status).toBe('unauthenticated');
   });
 
@@ -225,6 +230,152 @@ describe('SessionProvider', () => {
     expect(queryClient.getQueryCache().findAll({ queryKey: ['react-dpop-session'] })).toHaveLength(
       1,
     );
+  });
+});
+
+function NamedStatus(props: { name: string; onClient?: (client: SessionClient) => void }) {
+  const client = useContext(SessionContext)?.client;
+  if (client) props.onClient?.(client);
+  const { status } = useSession();
+  return (
+    <p>
+      {props.name}: {status}
+    </p>
+  );
+}
+
+/**
+ * A provider that creates its own client. `environment` is a new object literal each
+ * time, as it is in an app's JSX; the options still count as the same.
+ */
+function provider(
+  locks: ReturnType<typeof createMemoryLocks>,
+  children: ReactNode,
+  options: Partial<SessionClientOptions> = {},
+) {
+  return (
+    <SessionProvider
+      baseUrl={session.baseUrl}
+      fetch={session.bridge.fetch}
+      namespace={session.namespace}
+      environment={{ locks }}
+      {...options}
+    >
+      {children}
+    </SessionProvider>
+  );
+}
+
+describe('a client the provider creates', () => {
+  it('is reused with its token when the provider remounts within the grace delay', async () => {
+    session = await signedInThenReloaded();
+    const refreshes = countRequests(session.server, '/refresh');
+    const locks = createMemoryLocks();
+    const clients: SessionClient[] = [];
+    const tree = () => (
+      <StrictMode>
+        {provider(locks, <NamedStatus name="a" onClient={(c) => clients.push(c)} />)}
+      </StrictMode>
+    );
+
+    const first = render(tree());
+    await screen.findByText('a: authenticated');
+    expect(refreshes).toEqual([200]);
+
+    // A new provider instance, mounted right after the old one unmounted.
+    first.unmount();
+    const second = render(tree());
+    // It starts signed in: no "loading" flash and no second restore.
+    expect(screen.getByText('a: authenticated')).toBeTruthy();
+    expect(new Set(clients).size).toBe(1);
+    await act(pastGraceDelay);
+    await expect(clients.at(-1)!.listSessions()).resolves.toMatchObject({ total: 1 });
+    expect(refreshes).toEqual([200]);
+    expect((await locks.query()).held).toHaveLength(1); // one client's presence lock
+
+    second.unmount();
+    await waitFor(async () => expect((await locks.query()).held).toEqual([]));
+  });
+
+  it('is disposed once no provider has held it for the grace delay, and a later provider restores anew', async () => {
+    session = await signedInThenReloaded();
+    const refreshes = countRequests(session.server, '/refresh');
+    const locks = createMemoryLocks();
+    const clients: SessionClient[] = [];
+    const tree = () => provider(locks, <NamedStatus name="a" onClient={(c) => clients.push(c)} />);
+
+    const first = render(tree());
+    await screen.findByText('a: authenticated');
+    first.unmount();
+    await waitFor(async () => expect((await locks.query()).held).toEqual([]));
+    const disposed = clients.at(-1);
+
+    render(tree());
+    expect(screen.getByText('a: loading')).toBeTruthy();
+    await screen.findByText('a: authenticated');
+    expect(clients.at(-1)).not.toBe(disposed);
+    expect(refreshes).toEqual([200, 200]);
+  });
+
+  it('is shared by providers of the same options and kept until the last one unmounts', async () => {
+    session = await signedInThenReloaded();
+    const refreshes = countRequests(session.server, '/refresh');
+    const locks = createMemoryLocks();
+    const clients = new Map<string, SessionClient>();
+    const status = (name: string) => (
+      <NamedStatus name={name} onClient={(c) => clients.set(name, c)} />
+    );
+
+    const view = render(<div key="a">{provider(locks, status('a'))}</div>);
+    await screen.findByText('a: authenticated');
+
+    view.rerender(
+      <>
+        <div key="a">{provider(locks, status('a'))}</div>
+        <div key="b">{provider(locks, status('b'))}</div>
+      </>,
+    );
+    // The new provider starts signed in, on the client the other one holds.
+    expect(screen.getByText('b: authenticated')).toBeTruthy();
+    expect(clients.get('b')).toBe(clients.get('a'));
+
+    view.rerender(<div key="b">{provider(locks, status('b'))}</div>);
+    await act(pastGraceDelay);
+    // Still the live client: a disposed one would have been replaced and restored again.
+    await expect(clients.get('b')!.listSessions()).resolves.toMatchObject({ total: 1 });
+    expect(refreshes).toEqual([200]);
+    expect((await locks.query()).held).toHaveLength(1);
+
+    view.unmount();
+    await waitFor(async () => expect((await locks.query()).held).toEqual([]));
+  });
+
+  it('is not shared by providers whose options differ', async () => {
+    session = await signedInThenReloaded();
+    const locks = createMemoryLocks();
+    const clients = new Map<string, SessionClient>();
+    const status = (name: string) => (
+      <NamedStatus name={name} onClient={(c) => clients.set(name, c)} />
+    );
+    const otherFetch: typeof fetch = (input, init) => session.bridge.fetch(input, init);
+
+    const view = render(<div key="a">{provider(locks, status('a'))}</div>);
+    await screen.findByText('a: authenticated');
+
+    view.rerender(
+      <>
+        <div key="a">{provider(locks, status('a'))}</div>
+        <div key="fetch">{provider(locks, status('other fetch'), { fetch: otherFetch })}</div>
+        <div key="skew">{provider(locks, status('other skew'), { refreshSkewSeconds: 5 })}</div>
+      </>,
+    );
+    // Clients of their own, which restore the session themselves.
+    expect(screen.getByText('other fetch: loading')).toBeTruthy();
+    expect(screen.getByText('other skew: loading')).toBeTruthy();
+    await screen.findByText('other fetch: authenticated');
+    await screen.findByText('other skew: authenticated');
+    expect(new Set(clients.values()).size).toBe(3);
+    await waitFor(async () => expect((await locks.query()).held).toHaveLength(3));
   });
 });
 
