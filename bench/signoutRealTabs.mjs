@@ -12,8 +12,17 @@ const ROUNDS = 8;
 
 export async function measureSignoutBetweenTabs(executablePath) {
   const { module } = await runnerImport('./examples/demo/server/startDemoServer.ts');
-  await build({ root: module.demoRoot, configFile: `${module.demoRoot}/vite.config.ts`, logLevel: 'warn' });
-  const demo = await module.startDemoServer({ mode: 'static', port: 0, seed: false, server: { rateLimit: false } });
+  await build({
+    root: module.demoRoot,
+    configFile: `${module.demoRoot}/vite.config.ts`,
+    logLevel: 'warn',
+  });
+  const demo = await module.startDemoServer({
+    mode: 'static',
+    port: 0,
+    seed: false,
+    server: { rateLimit: false },
+  });
   const browser = await chromium.launch({ executablePath, args: chromiumLaunchArgs });
   try {
     const context = await browser.newContext();

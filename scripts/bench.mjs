@@ -14,7 +14,9 @@ mkdirSync(resultsDir, { recursive: true });
 
 const figures = await measureSizes();
 process.env.CHROMIUM_PATH = ensureChromium();
-const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--reporter=dot'], { stdio: 'inherit' });
+const run = spawnSync('npx', ['vitest', 'run', '--project', 'bench', '--reporter=dot'], {
+  stdio: 'inherit',
+});
 const realTabs = await measureSignoutBetweenTabs(process.env.CHROMIUM_PATH);
 
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir).sort() : []) {
@@ -23,14 +25,31 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir).sort() : [])
 figures.push(...realTabs);
 
 const format = (value, unit) =>
-  unit === 'bytes' ? `${(value / 1024).toFixed(2)} KB` : `${Number(value.toPrecision(4)).toLocaleString('en-US')} ${unit}`;
+  unit === 'bytes'
+    ? `${(value / 1024).toFixed(2)} KB`
+    : `${Number(value.toPrecision(4)).toLocaleString('en-US')} ${unit}`;
 const rows = figures.map((f) => {
-  const within = f.budget === undefined ? '' : (f.lowerIsBetter === false ? f.value >= f.budget : f.value <= f.budget) ? 'within budget' : 'OVER BUDGET';
-  return [f.name, format(f.value, f.unit), f.budget === undefined ? '' : format(f.budget, f.unit), within, f.detail ?? ''];
+  const within =
+    f.budget === undefined
+      ? ''
+      : (f.lowerIsBetter === false ? f.value >= f.budget : f.value <= f.budget)
+        ? 'within budget'
+        : 'OVER BUDGET';
+  return [
+    f.name,
+    format(f.value, f.unit),
+    f.budget === undefined ? '' : format(f.budget, f.unit),
+    within,
+    f.detail ?? '',
+  ];
 });
 const header = ['figure', 'value', 'budget', '', 'detail'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i]))
+    .join('  ')
+    .trimEnd();
 console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
 for (const row of rows) console.log(line(row));
 if (run.status !== 0) {

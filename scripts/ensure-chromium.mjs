@@ -15,8 +15,15 @@ export function ensureChromium() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
     console.log('No Chromium found: installing Debian\'s "chromium" package (apt-get)...');
-    const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (run(['update', '-qq']).status === 0 && run(['install', '-y', '-qq', 'chromium']).status === 0) {
+    const run = (args) =>
+      spawnSync('apt-get', args, {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    if (
+      run(['update', '-qq']).status === 0 &&
+      run(['install', '-y', '-qq', 'chromium']).status === 0
+    ) {
       const installed = findChromium();
       if (installed) return installed;
     }

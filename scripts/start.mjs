@@ -4,7 +4,9 @@
 import { runnerImport } from 'vite';
 
 const { module } = await runnerImport('./examples/demo/server/startDemoServer.ts');
-const demo = await module.startDemoServer({ mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev' });
+const demo = await module.startDemoServer({
+  mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev',
+});
 
 console.log(`
   react-dpop-session demo is running:

@@ -23,10 +23,14 @@ const results = [];
 for (const tier of selected) {
   console.log(`\n=== tier: ${tier.name} (${tier.description}) ===\n`);
   const report = join(outDir, `${tier.name}.json`);
-  const run = spawnSync(tier.command[0], [...tier.command.slice(1), `--outputFile.json=${report}`], {
-    stdio: 'inherit',
-    env: { ...process.env, ...tier.env },
-  });
+  const run = spawnSync(
+    tier.command[0],
+    [...tier.command.slice(1), `--outputFile.json=${report}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ...tier.env },
+    },
+  );
   const counts = readCounts(report);
   const ok = run.status === 0 && counts.failed === 0 && counts.passed > 0;
   results.push({ name: tier.name, ...counts, ok, exitCode: run.status });
@@ -34,13 +38,22 @@ for (const tier of selected) {
 
 console.log('\n=== summary ===');
 for (const r of results) {
-  const note = r.ok ? '' : r.passed === 0 && r.failed === 0 ? '  (ran no test: failing the tier)' : `  (exit ${r.exitCode})`;
-  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${note}`);
+  const note = r.ok
+    ? ''
+    : r.passed === 0 && r.failed === 0
+      ? '  (ran no test: failing the tier)'
+      : `  (exit ${r.exitCode})`;
+  console.log(
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${note}`,
+  );
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 // A tier that crashed before reporting counts as one failure, so it is never lost.
 const failed = results.reduce((sum, r) => sum + (r.ok ? r.failed : Math.max(r.failed, 1)), 0);
-writeFileSync(join(outDir, 'totals.json'), JSON.stringify({ passed, failed, tiers: results }, null, 2));
+writeFileSync(
+  join(outDir, 'totals.json'),
+  JSON.stringify({ passed, failed, tiers: results }, null, 2),
+);
 console.log(`total: ${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
 

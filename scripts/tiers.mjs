@@ -1,6 +1,13 @@
 // The test tiers `npm test` runs, in order. Each is a vitest run that writes a
 // JSON report; scripts/test-all.mjs adds them up.
-const vitest = (...args) => ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', ...args];
+const vitest = (...args) => [
+  'npx',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  ...args,
+];
 
 export const tiers = [
   {
@@ -10,14 +17,16 @@ export const tiers = [
   },
   {
     name: 'browser',
-    description: 'real Chromium: WebCrypto, IndexedDB, Web Locks, BroadcastChannel; stories as tests with axe',
+    description:
+      'real Chromium: WebCrypto, IndexedDB, Web Locks, BroadcastChannel; stories as tests with axe',
     browser: true,
     command: vitest('--project', 'browser', '--project', 'storybook'),
   },
 ];
 tiers.push({
   name: 'e2e',
-  description: 'Playwright driving Chromium against the built demo and the reference server over HTTP',
+  description:
+    'Playwright driving Chromium against the built demo and the reference server over HTTP',
   browser: true,
   command: vitest('--project', 'e2e'),
 });

@@ -9,7 +9,10 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     alias: [
-      { find: /^react-dpop-session\/styles\.css$/, replacement: `${src}/components/ActiveSessionsTable/styles.css` },
+      {
+        find: /^react-dpop-session\/styles\.css$/,
+        replacement: `${src}/components/ActiveSessionsTable/styles.css`,
+      },
       { find: /^react-dpop-session\/client$/, replacement: `${src}/client/index.ts` },
       { find: /^react-dpop-session$/, replacement: `${src}/index.ts` },
     ],

@@ -24,21 +24,42 @@ export const SEEDED_DEVICES = [
     country: 'FR',
     userAgent:
       'Mozilla/5.0 (Linux; Android 16; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
-    device: { model: 'Pixel 9', platform: 'Android', platformVersion: '16', browser: 'Chrome', browserVersion: '156', mobile: true },
+    device: {
+      model: 'Pixel 9',
+      platform: 'Android',
+      platformVersion: '16',
+      browser: 'Chrome',
+      browserVersion: '156',
+      mobile: true,
+    },
   },
   {
     minutesAgo: 5 * 60,
     country: 'JP',
     userAgent:
       'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
-    device: { model: 'iPad', platform: 'iPadOS', platformVersion: '18.1', browser: 'Safari', browserVersion: '18.1', mobile: false },
+    device: {
+      model: 'iPad',
+      platform: 'iPadOS',
+      platformVersion: '18.1',
+      browser: 'Safari',
+      browserVersion: '18.1',
+      mobile: false,
+    },
   },
   {
     minutesAgo: 3 * 24 * 60,
     country: 'BR',
     userAgent:
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0',
-    device: { model: '', platform: 'Windows', platformVersion: '11', browser: 'Edge', browserVersion: '156', mobile: false },
+    device: {
+      model: '',
+      platform: 'Windows',
+      platformVersion: '11',
+      browser: 'Edge',
+      browserVersion: '156',
+      mobile: false,
+    },
   },
 ] as const;
 
@@ -70,7 +91,11 @@ export async function createDemoBackend(
   if (seed) {
     for (const { minutesAgo, ...device } of SEEDED_DEVICES) {
       clockOffsetMs = serverOptions.now ? 0 : -minutesAgo * 60_000;
-      await addDevice(server, { identifier: DEMO_USER.identifier, password: DEMO_USER.password, ...device });
+      await addDevice(server, {
+        identifier: DEMO_USER.identifier,
+        password: DEMO_USER.password,
+        ...device,
+      });
     }
     clockOffsetMs = 0;
   }
@@ -94,13 +119,26 @@ export async function createDemoBackend(
       );
       sendJson(res, 200, {
         message: `Hello ${String(claims.name ?? claims.sub)}: your request carried a valid DPoP proof.`,
-        checked: ['signature (JWKS)', 'issuer', 'expiry', 'cnf.jkt binding', 'ath', 'htm/htu', 'proof freshness and replay', 'session still active'],
+        checked: [
+          'signature (JWKS)',
+          'issuer',
+          'expiry',
+          'cnf.jkt binding',
+          'ath',
+          'htm/htu',
+          'proof freshness and replay',
+          'session still active',
+        ],
         claims,
       });
     } catch (error) {
       if (error instanceof VerifierError) {
         res.setHeader('WWW-Authenticate', error.wwwAuthenticate);
-        sendJson(res, error.status, { code: error.code, message: error.message, type: 'unauthorized' });
+        sendJson(res, error.status, {
+          code: error.code,
+          message: error.message,
+          type: 'unauthorized',
+        });
         return;
       }
       sendJson(res, 500, { code: 'internal', message: 'Unexpected error', type: 'internal' });
@@ -108,7 +146,8 @@ export async function createDemoBackend(
   }
 
   async function addDemoDevice(res: ServerResponse) {
-    const { minutesAgo: _, ...pick } = SEEDED_DEVICES[Math.floor(Math.random() * SEEDED_DEVICES.length)]!;
+    const { minutesAgo: _, ...pick } =
+      SEEDED_DEVICES[Math.floor(Math.random() * SEEDED_DEVICES.length)]!;
     const { sessionId } = await addDevice(server, {
       identifier: DEMO_USER.identifier,
       password: DEMO_USER.password,

@@ -39,7 +39,10 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
   const backend = await createDemoBackend({ seed, ...options.server });
 
   let vite: ViteDevServer | undefined;
-  let serveApp: (req: Parameters<DemoBackend['handle']>[0], res: Parameters<DemoBackend['handle']>[1]) => void;
+  let serveApp: (
+    req: Parameters<DemoBackend['handle']>[0],
+    res: Parameters<DemoBackend['handle']>[1],
+  ) => void;
   if (mode === 'dev') {
     vite = await createViteServer({
       configFile: join(demoRoot, 'vite.config.ts'),
@@ -85,7 +88,10 @@ const contentTypes: Record<string, string> = {
 };
 
 function staticFiles(root: string) {
-  return async (req: Parameters<DemoBackend['handle']>[0], res: Parameters<DemoBackend['handle']>[1]) => {
+  return async (
+    req: Parameters<DemoBackend['handle']>[0],
+    res: Parameters<DemoBackend['handle']>[1],
+  ) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const candidate = normalize(join(root, pathname));
     let file = candidate.startsWith(root) ? candidate : join(root, 'index.html');

@@ -57,7 +57,11 @@ export function App() {
               <span className="demo-user" data-testid="user-name">
                 {session.profile?.name ?? session.userId}
               </span>
-              <button type="button" className="demo-button demo-button-quiet" onClick={() => void session.logout()}>
+              <button
+                type="button"
+                className="demo-button demo-button-quiet"
+                onClick={() => void session.logout()}
+              >
                 Sign out
               </button>
             </>

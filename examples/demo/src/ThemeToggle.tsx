@@ -2,7 +2,11 @@ import { useEffect, useState } from 'react';
 
 type Theme = 'light' | 'dark' | 'system';
 const order: Theme[] = ['system', 'light', 'dark'];
-const labels: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+const labels: Record<Theme, string> = {
+  system: 'Theme: system',
+  light: 'Theme: light',
+  dark: 'Theme: dark',
+};
 
 function initialTheme(): Theme {
   const fromUrl = new URLSearchParams(window.location.search).get('theme');

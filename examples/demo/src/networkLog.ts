@@ -34,7 +34,8 @@ function createNetworkLog(limit = 50) {
     /** Wraps a fetch so every call to the session API is recorded (never its body or headers). */
     wrap(fetchImpl: typeof fetch): typeof fetch {
       return async (input, init) => {
-        const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const href =
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
         const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
         const path = new URL(href, window.location.href).pathname.replace('/v1/session', '');
         const started = performance.now();

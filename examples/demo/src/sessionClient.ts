@@ -3,7 +3,8 @@ import { networkLog } from './networkLog';
 
 // `?clockOffset=<ms>` simulates a device whose clock is wrong (the reliability tests
 // use it); the client must still sign proofs in server time.
-const clockOffset = Number(new URLSearchParams(window.location.search).get('clockOffset') ?? 0) || 0;
+const clockOffset =
+  Number(new URLSearchParams(window.location.search).get('clockOffset') ?? 0) || 0;
 
 /**
  * The demo's one session client. Its fetch is wrapped only to feed the network

@@ -26,8 +26,8 @@ export function Account() {
       <section className="demo-card" aria-labelledby="account-title">
         <h1 id="account-title">Account security</h1>
         <p>
-          These are the devices signed in to your account. Each one holds its own device key; revoking
-          a session ends it at once, everywhere.
+          These are the devices signed in to your account. Each one holds its own device key;
+          revoking a session ends it at once, everywhere.
         </p>
         <ActiveSessionsTable />
       </section>
@@ -38,7 +38,12 @@ export function Account() {
           session appears above, and you can revoke it from here. Or let the demo server sign in a
           simulated device through the real protocol:
         </p>
-        <button type="button" className="demo-button demo-button-quiet" onClick={addDevice} disabled={adding}>
+        <button
+          type="button"
+          className="demo-button demo-button-quiet"
+          onClick={addDevice}
+          disabled={adding}
+        >
           {adding ? 'Signing in a device…' : 'Sign in as another device'}
         </button>
         {error && (

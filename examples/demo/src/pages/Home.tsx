@@ -46,7 +46,8 @@ export function Home() {
       <section className="demo-card" aria-labelledby="welcome-title">
         <h1 id="welcome-title">Welcome back, {profile?.name ?? 'there'}</h1>
         <p>
-          You are signed in on this device. Session <code data-testid="session-id">{sessionId}</code>
+          You are signed in on this device. Session{' '}
+          <code data-testid="session-id">{sessionId}</code>
         </p>
         <div className="demo-expiry" aria-live="off">
           <span className="demo-expiry-label">Access token expires in</span>
@@ -64,7 +65,12 @@ export function Home() {
           <code>verifyDpopRequest</code>: signature, expiry, the key binding, the proof and whether
           the session is still active.
         </p>
-        <button type="button" className="demo-button" onClick={callApi} disabled={api.state === 'loading'}>
+        <button
+          type="button"
+          className="demo-button"
+          onClick={callApi}
+          disabled={api.state === 'loading'}
+        >
           {api.state === 'loading' ? 'Calling…' : 'Call /api/whoami'}
         </button>
         <div aria-live="polite" data-testid="api-result">

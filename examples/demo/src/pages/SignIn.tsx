@@ -39,7 +39,12 @@ export function SignIn() {
     <section className="demo-card demo-signin" aria-labelledby="signin-title">
       <h1 id="signin-title">Sign in to Acme Notes</h1>
       {reason && (
-        <p className="demo-notice" role="status" data-testid="signed-out-reason" data-reason={reason}>
+        <p
+          className="demo-notice"
+          role="status"
+          data-testid="signed-out-reason"
+          data-reason={reason}
+        >
           {reasons[reason] ?? 'You are signed out.'}
         </p>
       )}
