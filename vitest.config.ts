@@ -3,6 +3,32 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumLaunchArgs, findChromium } from './scripts/chromium.mjs';
 
+// Pre-bundled up front, so a first run on a fresh clone does not discover them mid-run and
+// re-optimize (a reload that once left two copies of React on the page).
+const browserDeps = [
+  'react',
+  'react-dom',
+  'react-dom/client',
+  'react/jsx-dev-runtime',
+  'react/jsx-runtime',
+  '@tanstack/react-query',
+];
+
+// The bench measures what users get: React's production build. Pre-bundled dependencies
+// (React, react-dom, scheduler, TanStack) take the optimizer's own define, which otherwise
+// follows NODE_ENV ("test" under vitest, so React's dev build); the JSX of the sources must
+// then call the production `jsx`, since production React has no `jsxDEV`. Not a top-level
+// `define` of `process.env.NODE_ENV`: vitest turns that into a process-wide
+// `process.env.NODE_ENV = "production"`, which switches every other project of the same
+// run (dom, node) to production React too.
+const productionReact = {
+  oxc: { jsx: { development: false } },
+  optimizeDeps: {
+    include: browserDeps,
+    rolldownOptions: { transform: { define: { 'process.env.NODE_ENV': '"production"' } } },
+  },
+};
+
 export default defineConfig({
   plugins: [react()],
   test: {
@@ -35,6 +61,7 @@ export default defineConfig({
       },
       {
         extends: true,
+        optimizeDeps: { include: browserDeps },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],
@@ -57,6 +84,7 @@ export default defineConfig({
       {
         // `npm run bench` only: figures are printed, never asserted against time.
         extends: true,
+        ...productionReact,
         test: {
           name: 'bench',
           include: ['bench/**/*.bench-browser.{ts,tsx}'],
@@ -67,7 +95,10 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: { executablePath: findChromium() ?? undefined, args: chromiumLaunchArgs },
+              launchOptions: {
+                executablePath: findChromium() ?? undefined,
+                args: chromiumLaunchArgs,
+              },
             }),
             instances: [{ browser: 'chromium' }],
           },

@@ -123,7 +123,7 @@ describe('ActiveSessionsTable', () => {
       value: median(commits),
       unit: 'ms',
       budget: 16,
-      detail: `median of ${commits.length} (min ${round(Math.min(...commits))} ms), React development build; Profiler actualDuration ${round(median(profiled))} ms; with style+layout ${round(median(withLayout))} ms; cold mount with /me/list ${round(coldMs)} ms; ${seedDetail}`,
+      detail: `median of ${commits.length} (min ${round(Math.min(...commits))} ms), production React; with style+layout ${round(median(withLayout))} ms; cold mount with /me/list ${round(coldMs)} ms; ${seedDetail}`,
     });
   });
 
@@ -193,7 +193,7 @@ describe('ActiveSessionsTable', () => {
       value: median(removals),
       unit: 'ms',
       budget: 16,
-      detail: `median of ${repetitions} (min ${round(Math.min(...removals))}, max ${round(Math.max(...removals))} ms), confirm={false}, rows ${rowsBefore}→${rowsAfter}; React rendered ${round(median(renderTimes))} ms in ${median(commitCounts)} commits before it; server answered after ${round(median(answers))} ms (${latencyMs} ms latency injected)`,
+      detail: `median of ${repetitions} (min ${round(Math.min(...removals))}, max ${round(Math.max(...removals))} ms), confirm={false}, rows ${rowsBefore}→${rowsAfter}; server answered after ${round(median(answers))} ms (${latencyMs} ms latency injected)`,
     });
   });
 });

@@ -3,6 +3,7 @@ import type { Query } from '@tanstack/react-query';
 import { isSessionError } from '../client/errors';
 import type { SessionError } from '../client/errors';
 import type { Profile, SessionClient, SessionPage } from '../client/types';
+import { shareSessionPage } from './shareSessionPage';
 
 /** The first element of every query and mutation key of this package. */
 export const QUERY_KEY_ROOT = 'react-dpop-session' as const;
@@ -68,7 +69,8 @@ export function keepPreviousPageOf(identity: SessionsIdentity) {
 
 /**
  * Options of one sessions-page query over `client.listSessions`, for `useQuery`,
- * `prefetchQuery` or `ensureQueryData`. Disabled unless `identity` is signed in.
+ * `prefetchQuery` or `ensureQueryData`. Disabled unless `identity` is signed in. Rows
+ * equal to the cached ones keep their object identity (see {@link shareSessionPage}).
  *
  * @example
  * await queryClient.prefetchQuery(sessionsQueryOptions(client, identity, { limit: 10, offset: 0 }))
@@ -85,5 +87,9 @@ export function sessionsQueryOptions(
     queryFn: () => client.listSessions({ limit, offset }),
     enabled: identity.sessionId !== null && page.enabled !== false,
     retry: retrySessionErrors,
+    // Rows keep their identity across refetches and optimistic edits, so memoized rows
+    // skip re-rendering; the default sharing would renew every row (it sees equal Dates
+    // as different, and rows shifted by a removal as changed).
+    structuralSharing: shareSessionPage,
   });
 }

@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { RevokeTarget, SessionPage, SessionView } from '../client/types';
+import { isOptimistic, markOptimistic } from './optimisticPages';
 import { sessionQueryKeys } from './queryOptions';
 import type { SessionsQueryKey } from './queryOptions';
 
@@ -13,10 +14,6 @@ export interface RemovedFromPage {
   /** How much `total` was lowered. */
   totalDelta: number;
 }
-
-// Page data written by optimistic edits. A page not in here came from the server after
-// the edit, so it already tells the truth and a rollback must leave it alone.
-const optimisticPages = new WeakSet<SessionPage>();
 
 /** Whether `target` ends the session shown as `row`. */
 export function targetIncludes(target: RevokeTarget, row: SessionView): boolean {
@@ -72,7 +69,7 @@ export function removeRows(queryClient: QueryClient, target: RevokeTarget): Remo
       sessions: data.sessions.filter((row) => !targetIncludes(target, row)),
       total: data.total - totalDelta,
     };
-    optimisticPages.add(queryClient.setQueryData<SessionPage>(queryKey, next) ?? next);
+    writeOptimistic(queryClient, queryKey, next);
     removed.push({ queryKey, order: data.sessions.map((row) => row.id), rows, totalDelta });
   }
   return removed;
@@ -86,15 +83,28 @@ export function removeRows(queryClient: QueryClient, target: RevokeTarget): Remo
 export function restoreRows(queryClient: QueryClient, removed: RemovedFromPage[]): void {
   for (const { queryKey, order, rows, totalDelta } of removed) {
     const current = queryClient.getQueryData<SessionPage>(queryKey);
-    if (!current || !optimisticPages.has(current)) continue;
+    if (!current || !isOptimistic(current)) continue;
     const sessions = [...current.sessions];
     for (const row of rows) {
       if (sessions.some((present) => present.id === row.id)) continue;
       sessions.splice(insertionIndex(sessions, order, row.id), 0, row);
     }
-    const next: SessionPage = { ...current, sessions, total: current.total + totalDelta };
-    optimisticPages.add(queryClient.setQueryData<SessionPage>(queryKey, next) ?? next);
+    writeOptimistic(queryClient, queryKey, {
+      ...current,
+      sessions,
+      total: current.total + totalDelta,
+    });
   }
+}
+
+/**
+ * Writes an optimistically edited page. Its rows are the cached row objects themselves,
+ * and the query's structural sharing (`shareSessionPage`) keeps them so: only the
+ * rows an edit adds or takes out change, and memoized rows of the others skip rendering.
+ */
+function writeOptimistic(queryClient: QueryClient, queryKey: SessionsQueryKey, next: SessionPage) {
+  const written = queryClient.setQueryData<SessionPage>(queryKey, next) ?? next;
+  markOptimistic(written);
 }
 
 function insertionIndex(sessions: SessionView[], order: string[], id: string): number {

@@ -68,7 +68,9 @@ function resolveOptions(options: SessionServerOptions): ResolvedOptions {
 function allowedOrigins(origins: readonly string[] | undefined): Set<string> {
   for (const origin of origins ?? []) {
     if (typeof origin !== 'string' || origin === '*' || origin === 'null') {
-      throw new TypeError(`"allowedOrigins" must list exact origins; ${JSON.stringify(origin)} is not allowed`);
+      throw new TypeError(
+        `"allowedOrigins" must list exact origins; ${JSON.stringify(origin)} is not allowed`,
+      );
     }
   }
   return new Set(origins ?? []);

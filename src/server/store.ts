@@ -33,7 +33,10 @@ export interface SessionStore {
    * counter starts at 1 and expires at `expiresAtMs`; incrementing keeps the
    * expiry it was created with (a fixed window).
    */
-  increment(key: string, options: { expiresAtMs: number }): Promise<{ count: number; expiresAtMs: number }>;
+  increment(
+    key: string,
+    options: { expiresAtMs: number },
+  ): Promise<{ count: number; expiresAtMs: number }>;
 }
 
 export interface StoreWriteOptions {

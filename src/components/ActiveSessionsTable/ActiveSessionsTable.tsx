@@ -8,13 +8,13 @@ import type { ColumnId } from './columns';
 import { columnHeader, normalizeColumns } from './columns';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { ConfirmFunction } from './confirmRequest';
-import { createFormatters } from './format';
 import type { ActiveSessionsMessages, ActiveSessionsMessagesInput } from './messages';
 import { resolveMessages } from './messages';
 import { Pagination } from './Pagination';
 import type { DeviceRenderContext, RowActionRenderContext } from './SessionRow';
 import { SessionRow } from './SessionRow';
 import { SessionsSkeleton } from './SessionsSkeleton';
+import { sharedFormatters } from './sharedFormatters';
 import type { BulkRevokeTarget } from './useRevokeFlow';
 import { useRevokeFlow } from './useRevokeFlow';
 import { useRowFocus } from './useRowFocus';
@@ -97,8 +97,14 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
     } = props;
     const pageSize = Math.min(100, Math.max(1, Math.floor(pageSizeInput) || 10));
     const messages = useMemo(() => resolveMessages(messagesInput), [messagesInput]);
-    const formatters = useMemo(() => createFormatters(locale), [locale]);
-    const columns = useMemo(() => normalizeColumns(columnsInput), [columnsInput]);
+    const formatters = useMemo(() => sharedFormatters(locale), [locale]);
+    // Keyed by content, so an inline `columns={[...]}` does not re-render every row.
+    const columnsKey = columnsInput ? columnsInput.join(' ') : null;
+    const columns = useMemo(
+      () =>
+        normalizeColumns(columnsKey === null ? undefined : (columnsKey.split(' ') as ColumnId[])),
+      [columnsKey],
+    );
 
     const session = useSession();
     const [offset, setOffset] = useState(0);

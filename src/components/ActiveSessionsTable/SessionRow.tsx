@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useCallback } from 'react';
 import type { ReactNode } from 'react';
 import type { SessionView } from '../../client/types';
 import type { ColumnId } from './columns';
@@ -50,6 +50,12 @@ export interface SessionRowProps {
 export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
   const { session, columns, messages, formatters, now, pending, onRevoke, rowRef } = props;
   const device = describeDevice(session, messages);
+  const id = session.id;
+  // One ref callback per row: a new one each render would detach and reattach the row.
+  const ref = useCallback(
+    (element: HTMLTableRowElement | null) => rowRef(id, element),
+    [rowRef, id],
+  );
   const requestRevoke = () => {
     if (!pending) onRevoke(session);
   };
@@ -100,7 +106,7 @@ export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
 
   return (
     <tr
-      ref={(element) => rowRef(session.id, element)}
+      ref={ref}
       role="row"
       className="rds-row"
       data-state={pending ? 'pending' : 'idle'}
