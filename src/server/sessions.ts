@@ -127,10 +127,13 @@ export async function listLiveSessions(
 ): Promise<SessionRecord[]> {
   const ids = (await store.get<string[]>(userSessionsKey(userId))) ?? [];
   const live = await loadLiveSessions(store, ids, nowMs, lifetimes);
+  // Compare the whole seconds the wire shows, so ties a client can see are broken as it
+  // expects (created_at, then id), not by milliseconds it never sees.
+  const s = (ms: number) => Math.floor(ms / 1000);
   return live.sort(
     (a, b) =>
-      b.lastSeenAtMs - a.lastSeenAtMs ||
-      b.createdAtMs - a.createdAtMs ||
+      s(b.lastSeenAtMs) - s(a.lastSeenAtMs) ||
+      s(b.createdAtMs) - s(a.createdAtMs) ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }

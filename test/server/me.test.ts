@@ -179,7 +179,9 @@ describe('/me/list', () => {
     }>;
     expect(views[0]!.last_seen_at).toBe(views[1]!.last_seen_at);
     const sorted = [...views].sort(
-      (x, y) => y.created_at.localeCompare(x.created_at) || x.id.localeCompare(y.id),
+      // ids compare by code unit (locale-independent), as the server does.
+      (x, y) =>
+        y.created_at.localeCompare(x.created_at) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
     );
     expect(views).toEqual(sorted);
   });
