@@ -43,22 +43,21 @@ export async function measureSignoutBetweenTabs(executablePath) {
         await tab.locator(status('authenticated')).waitFor();
       }
       await first.locator(status('authenticated')).waitFor();
-      const watched = others.map((tab) =>
-        tab.evaluate(
-          () =>
-            new Promise((resolve) => {
-              const shell = document.querySelector('.demo-shell');
-              const observer = new MutationObserver(() => {
-                if (shell.getAttribute('data-status') !== 'unauthenticated') return;
-                observer.disconnect();
-                resolve(Date.now());
-              });
-              observer.observe(shell, { attributes: true, attributeFilter: ['data-status'] });
-            }),
+      // Watch every other tab's DOM before the click, so no tab can flip unobserved.
+      await Promise.all(
+        others.map((tab) =>
+          tab.evaluate(() => {
+            const shell = document.querySelector('.demo-shell');
+            window.__signedOutAt = undefined;
+            const observer = new MutationObserver(() => {
+              if (shell.getAttribute('data-status') !== 'unauthenticated') return;
+              observer.disconnect();
+              window.__signedOutAt = Date.now();
+            });
+            observer.observe(shell, { attributes: true, attributeFilter: ['data-status'] });
+          }),
         ),
       );
-      // Settle the watchers if a round fails, so closing the browser rejects nothing unhandled.
-      for (const watcher of watched) watcher.catch(() => {});
       const clickedAt = await first.evaluate(() => {
         const button = [...document.querySelectorAll('.demo-header button')].find(
           (b) => b.textContent?.trim() === 'Sign out',
@@ -68,7 +67,14 @@ export async function measureSignoutBetweenTabs(executablePath) {
         button.click();
         return at;
       });
-      const signedOutAt = await Promise.all(watched);
+      const signedOutAt = await Promise.all(
+        others.map(async (tab) => {
+          await tab.waitForFunction(() => window.__signedOutAt !== undefined, undefined, {
+            timeout: 10_000,
+          });
+          return tab.evaluate(() => window.__signedOutAt);
+        }),
+      );
       samples.push(Math.max(...signedOutAt) - clickedAt);
     }
     samples.sort((a, b) => a - b);
