@@ -1,7 +1,6 @@
 import react from '@vitejs/plugin-react';
-import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumLaunchArgs, findChromium } from './scripts/chromium.mjs';
+import { chromiumBrowser } from './test/setup/chromiumBrowser';
 
 // Pre-bundled up front, so a first run on a fresh clone does not discover them mid-run and
 // re-optimize (a reload that once left two copies of React on the page).
@@ -67,18 +66,7 @@ export default defineConfig({
           include: ['test/browser/**/*.test.{ts,tsx}'],
           fileParallelism: false,
           testTimeout: 30_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: findChromium() ?? undefined,
-                args: chromiumLaunchArgs,
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: chromiumBrowser(),
         },
       },
       {
@@ -90,18 +78,7 @@ export default defineConfig({
           include: ['bench/**/*.bench-browser.{ts,tsx}'],
           fileParallelism: false,
           testTimeout: 120_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: findChromium() ?? undefined,
-                args: chromiumLaunchArgs,
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: chromiumBrowser(),
         },
       },
       {

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
-import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchArgs, findChromium } from './scripts/chromium.mjs';
+import { chromiumBrowser } from './test/setup/chromiumBrowser';
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
 
@@ -16,17 +15,6 @@ export default defineProject({
     name: 'storybook',
     fileParallelism: false,
     testTimeout: 30_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({
-        launchOptions: {
-          executablePath: findChromium() ?? undefined,
-          args: chromiumLaunchArgs,
-        },
-      }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromiumBrowser(),
   },
 });
