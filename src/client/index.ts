@@ -1,36 +1,5 @@
+// errors.ts and types.ts hold exactly the public API of their kind: re-export them whole,
+// here and from the root entry, so no list of names is kept twice.
 export { createSessionClient } from './sessionClient';
-export {
-  BadRequestError,
-  DisposedError,
-  DpopError,
-  isSessionError,
-  LockTimeoutError,
-  NetworkError,
-  NotFoundError,
-  ProtocolError,
-  RateLimitedError,
-  ServerError,
-  SessionError,
-  TokenReusedError,
-  UnauthorizedError,
-} from './errors';
-export type { AnySessionError, DpopErrorCode, SessionErrorCode } from './errors';
-export type {
-  DeviceType,
-  ListSessionsOptions,
-  LoginWithPasswordInput,
-  Profile,
-  RefreshTokenTransport,
-  RevokeTarget,
-  SessionClient,
-  SessionClientEnvironment,
-  SessionClientOptions,
-  SessionEvent,
-  SessionEventType,
-  SessionPage,
-  SessionSnapshot,
-  SessionStatus,
-  SessionView,
-  SignOutReason,
-  User,
-} from './types';
+export * from './errors';
+export type * from './types';
