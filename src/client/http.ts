@@ -84,7 +84,8 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
           cause,
         });
       }
-      const newNonce = res.headers.get('dpop-nonce');
+      // A nonce is 1*NQCHAR (RFC 9449 §8): ASCII, so proofs can carry it as is.
+      const newNonce = /^[!#-[\]-~]+$/.exec(res.headers.get('dpop-nonce') ?? '')?.[0];
       if (newNonce) nonces.set(new URL(o.url).origin, newNonce);
       // Learn the server clock from `Date` (whole seconds: the true time lies in [date, date + 1 s)).
       const date = Date.parse(res.headers.get('date') ?? '');

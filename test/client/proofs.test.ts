@@ -6,6 +6,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { b64url } from '../../src/client/dpopProof';
 import { idb } from './helpers/idb';
 import { recordRequests, type Sent } from './helpers/recorder';
 import { ADA, BASE_URL, createWorld } from './helpers/world';
@@ -133,5 +134,34 @@ describe('dpopProof', () => {
     expect(
       Math.abs((await idb<number>(`${device.namespace}:clockOffset`))! + 600_000),
     ).toBeLessThanOrEqual(2_000);
+  });
+
+  it('encodes bytes of every value and length as unpadded base64url', () => {
+    for (let length = 0; length <= 70; length++) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 37 + length * 101) % 256);
+      expect(b64url(bytes.buffer)).toBe(base64url.encode(bytes));
+    }
+    const all = new Uint8Array(256).map((_, i) => i);
+    expect(b64url(all.buffer)).toBe(base64url.encode(all));
+    expect(b64url('{"typ":"dpop+jwt"}~?')).toBe(base64url.encode('{"typ":"dpop+jwt"}~?'));
+  });
+
+  it('never carries a nonce that is not 1*NQCHAR into a proof', async () => {
+    const w = createWorld();
+    const device = w.device();
+    // A broken proxy or server answers with a nonce RFC 9449 does not allow (a quote, a space).
+    const broken: typeof fetch = async (input, init) => {
+      const res = await device.bridge.fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.set('DPoP-Nonce', 'bad "nonce"');
+      return new Response(res.body, { status: res.status, headers });
+    };
+    const rec = recordRequests(broken);
+    const tab = device.tab({ fetch: rec.fetch });
+    await tab.loginWithPassword(ADA);
+    w.advance(300);
+    await tab.refresh();
+    for (const sent of rec.sent.filter((s) => s.headers.has('dpop')))
+      expect((await verifyProof(sent)).nonce).toBeUndefined();
   });
 });
