@@ -1,8 +1,8 @@
 /** A small key-value store over one IndexedDB object store. */
 export interface Storage {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
-  del(key: string): Promise<void>;
+  set(key: string, value: unknown): Promise<unknown>;
+  del(key: string): Promise<unknown>;
   /** True while values live in this tab's memory only (IndexedDB missing or failing). */
   readonly memoryOnly: boolean;
 }
@@ -22,16 +22,16 @@ const done = <T>(req: IDBRequest<T>) =>
 export function createStorage(
   getFactory: () => IDBFactory | null,
   prefix: string,
-  onFallback: (cause: unknown) => void,
+  onFallback: () => void,
 ): Storage {
   const memory = new Map<string, unknown>();
   let db: Promise<IDBDatabase | null> | undefined;
   let memoryOnly = false;
 
-  const fallback = (cause: unknown) => {
+  const fallback = () => {
     if (!memoryOnly) {
       memoryOnly = true;
-      onFallback(cause);
+      onFallback();
     }
     return null;
   };
@@ -39,47 +39,49 @@ export function createStorage(
   const open = () =>
     (db ??= (async () => {
       await 0; // let the caller subscribe to the warning first
-      const factory = getFactory();
-      if (!factory) return fallback(new Error('IndexedDB is unavailable'));
-      const req = factory.open('react-dpop-session', 1);
+      const req = getFactory()?.open('react-dpop-session', 1);
+      if (!req) return fallback();
       req.onupgradeneeded = () => req.result.createObjectStore(STORE);
       return done(req);
     })().catch(fallback));
 
-  /** The IndexedDB answer in a box, or undefined when IndexedDB is missing or failing. */
-  const idb = async <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>) => {
-    const handle = await open();
-    if (handle) {
-      try {
-        return [await done(op(handle.transaction(STORE, mode).objectStore(STORE)))] as const;
-      } catch (cause) {
-        fallback(cause);
+  /**
+   * Reads, writes or (`write` without a value) deletes. Memory mirrors every value this tab
+   * read or wrote, so a store that fails mid-session still has this tab's key.
+   */
+  const access = async (key: string, write?: boolean, value?: unknown) => {
+    const k = prefix + key;
+    try {
+      const handle = await open();
+      if (handle) {
+        const store = handle
+          .transaction(STORE, write ? 'readwrite' : 'readonly')
+          .objectStore(STORE);
+        const read = await done(
+          (write
+            ? value === undefined
+              ? store.delete(k)
+              : store.put(value, k)
+            : store.get(k)) as IDBRequest<unknown>,
+        );
+        if (!write) {
+          value = read;
+          write = true;
+        }
       }
+    } catch {
+      fallback();
     }
+    if (write) void (value === undefined ? memory.delete(k) : memory.set(k, value));
+    return memory.get(k);
   };
-
-  // Memory mirrors every value this tab read or wrote, so a store that fails mid-session
-  // still has this tab's key.
-  const mirror = (key: string, value: unknown) =>
-    void (value === undefined ? memory.delete(key) : memory.set(key, value));
 
   return {
     get memoryOnly() {
       return memoryOnly;
     },
-    async get<T>(key: string) {
-      const k = prefix + key;
-      const found = await idb('readonly', (s) => s.get(k));
-      if (found) mirror(k, found[0]);
-      return memory.get(k) as T | undefined;
-    },
-    async set(key, value) {
-      await idb('readwrite', (s) => s.put(value, prefix + key));
-      mirror(prefix + key, value);
-    },
-    async del(key) {
-      await idb('readwrite', (s) => s.delete(prefix + key));
-      mirror(prefix + key, undefined);
-    },
+    get: (key) => access(key) as Promise<never>,
+    set: (key, value) => access(key, true, value),
+    del: (key) => access(key, true),
   };
 }
