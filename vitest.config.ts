@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { chromiumBrowser } from './test/setup/chromiumBrowser';
+import { chromiumBrowser } from './test/setup/chromiumBrowser.ts';
 
 // Pre-bundled up front, so a first run on a fresh clone does not discover them mid-run and
 // re-optimize (a reload that once left two copies of React on the page).

@@ -6,7 +6,7 @@ export interface BrowserBridgeOptions {
   userAgent?: string;
   /** Headers added to every request unless already set (for example `cf-ipcountry`). */
   headers?: Record<string, string>;
-  /** The client address the server sees. */
+  /** The client address the server sees (default `127.0.0.1`: a device on this machine). */
   remoteAddress?: string;
 }
 
@@ -107,7 +107,7 @@ export function createBrowserBridge(
       url: url.href,
       headers,
       body,
-      ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
+      remoteAddress: options.remoteAddress ?? '127.0.0.1',
     });
     const response = await (signal
       ? Promise.race([

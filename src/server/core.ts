@@ -78,13 +78,13 @@ function publicOriginOf(server: ServerContext, url: URL, headers: Headers): stri
 }
 
 /** The client address for rate limits: proxy headers count only with `trustProxy`. */
-function clientAddress(server: ServerContext, request: CoreRequest): string {
+function clientAddress(server: ServerContext, request: CoreRequest): string | undefined {
   if (server.options.trustProxy) {
     // The proxy appends the address it saw: the last entry is the one it vouches for.
     const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
-  return request.remoteAddress ?? 'unknown';
+  return request.remoteAddress;
 }
 
 function corsHeaders(server: ServerContext, headers: Headers): Record<string, string> {
@@ -131,7 +131,6 @@ export function createCore(
   deps: CoreDependencies,
 ): (request: CoreRequest) => Promise<CoreResponse> {
   const { server, faults } = deps;
-
   return async function handle(request) {
     const nowMs = server.now();
     const method = String(request.method).toUpperCase();

@@ -136,8 +136,8 @@ export function createSessionServer(options: SessionServerOptions = {}): Session
 
   return {
     handle,
-    async fetch(request) {
-      return toFetchResponse(await handle(await fromFetchRequest(request)));
+    async fetch(request, info) {
+      return toFetchResponse(await handle(await fromFetchRequest(request, info?.remoteAddress)));
     },
     admin: {
       async revokeUserSessions(userId) {

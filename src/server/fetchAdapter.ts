@@ -2,13 +2,17 @@ import { serializeSetCookie } from './cookies';
 import type { CoreRequest, CoreResponse } from './types';
 
 /** Reads a Fetch API request into a core request (the body buffered as bytes). */
-export async function fromFetchRequest(request: Request): Promise<CoreRequest> {
+export async function fromFetchRequest(
+  request: Request,
+  remoteAddress?: string,
+): Promise<CoreRequest> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   return {
     method: request.method,
     url: request.url,
     headers: new Headers(request.headers),
     body: hasBody ? new Uint8Array(await request.arrayBuffer()) : null,
+    ...(remoteAddress ? { remoteAddress } : {}),
   };
 }
 

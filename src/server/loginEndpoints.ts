@@ -29,12 +29,10 @@ export async function passwordLogin(server: ServerContext, ctx: RequestContext):
   const normalized = normalizeIdentifier(identifier);
   if (!normalized) throw new HttpError(400, 'bad_request');
 
-  await server.limits.checkPassword(normalized);
+  const succeeded = await server.limits.passwordAttempt(normalized);
   const user = await server.users.authenticate(normalized, password);
-  if (!user) {
-    await server.limits.recordPasswordFailure(normalized);
-    throw new HttpError(401, 'unauthorized');
-  }
+  if (!user) throw new HttpError(401, 'unauthorized');
+  await succeeded();
   const challenge = randomToken(32);
   await server.store.set<ChallengeRecord>(
     challengeKey(await sha256Base64url(challenge)),
@@ -63,8 +61,13 @@ export async function finalizeLogin(server: ServerContext, ctx: RequestContext):
     throw new HttpError(401, 'unauthorized');
   }
 
+  // A re-login leaves no ghost row. Only the same user's session ends: a refresh token alone
+  // (stolen, without its key) must not let another account end its owner's session.
   const previous = await lookupRefreshToken(server.store, readRefreshToken(server, ctx));
-  if (previous.state === 'current' || previous.state === 'rotated') {
+  if (
+    (previous.state === 'current' || previous.state === 'rotated') &&
+    previous.session.userId === user.id
+  ) {
     await revokeSession(server.store, previous.session.id, 'revoked', ctx.nowMs);
   }
 

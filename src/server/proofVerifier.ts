@@ -239,30 +239,40 @@ export function createMemoryReplayCache(
   options: { now?: () => number; maxEntries?: number } = {},
 ): ReplayCache {
   const now = options.now ?? Date.now;
-  const maxEntries = options.maxEntries ?? 100_000;
+  const record = createReplayTable(options.maxEntries ?? 100_000);
+  return {
+    checkAndRecord: async (jkt, jti, expiresAtSeconds) =>
+      record(`${jkt}:${jti}`, expiresAtSeconds * 1000, now()),
+  };
+}
+
+/**
+ * The table behind {@link createMemoryReplayCache}: records `key` until `expiresAtMs` and
+ * answers whether it was new, judged at `nowMs`. Each check brings its own time, so one
+ * table can serve callers with different clocks.
+ */
+export function createReplayTable(
+  maxEntries: number,
+): (key: string, expiresAtMs: number, nowMs: number) => boolean {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError('"maxEntries" must be a positive integer');
   }
   // Insertion order approximates expiry order, since every entry lives about as long.
   const entries = new Map<string, number>();
-  return {
-    async checkAndRecord(jkt, jti, expiresAtSeconds) {
-      const nowMs = now();
-      for (const [key, expiresAtMs] of entries) {
-        if (expiresAtMs > nowMs) break;
-        entries.delete(key);
-      }
-      const key = `${jkt}:${jti}`;
-      const known = entries.get(key);
-      if (known !== undefined && known > nowMs) return false;
-      entries.delete(key);
-      while (entries.size >= maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done === true) break;
-        entries.delete(oldest.value);
-      }
-      entries.set(key, expiresAtSeconds * 1000);
-      return true;
-    },
+  return (key, expiresAtMs, nowMs) => {
+    for (const [old, until] of entries) {
+      if (until > nowMs) break;
+      entries.delete(old);
+    }
+    const known = entries.get(key);
+    if (known !== undefined && known > nowMs) return false;
+    entries.delete(key);
+    while (entries.size >= maxEntries) {
+      const oldest = entries.keys().next();
+      if (oldest.done === true) break;
+      entries.delete(oldest.value);
+    }
+    entries.set(key, expiresAtMs);
+    return true;
   };
 }

@@ -10,12 +10,18 @@ interface Limit {
 
 /** The server's rate limits; each check throws a 429 `rate_limited` `HttpError` when over. */
 export interface RateLimiter {
-  /** Counts one request from a client address. */
-  hitAddress(address: string): Promise<void>;
-  /** Refuses an identifier that failed the password step too often. */
-  checkPassword(identifier: string): Promise<void>;
-  /** Counts one failed password attempt for an identifier. */
-  recordPasswordFailure(identifier: string): Promise<void>;
+  /**
+   * Counts one request from a client address. Without one (a bare `Request`), one shared
+   * bucket would let a single client rate-limit every user: the limit is skipped, and a
+   * warning says so once.
+   */
+  hitAddress(address: string | undefined): Promise<void>;
+  /**
+   * Counts a password attempt for an identifier before the password is checked, and refuses
+   * it once the failures of the window pass the limit. Counting first makes parallel guesses
+   * count too. Resolves to what to call when the password was right: a success is no failure.
+   */
+  passwordAttempt(identifier: string): Promise<() => Promise<void>>;
   /** Counts one refresh of a session. */
   hitRefresh(sessionId: string): Promise<void>;
 }
@@ -40,7 +46,7 @@ export function createRateLimiter(
 ): RateLimiter {
   if (option === false) {
     const pass = async (): Promise<void> => {};
-    return { hitAddress: pass, checkPassword: pass, recordPasswordFailure: pass, hitRefresh: pass };
+    return { hitAddress: pass, passwordAttempt: async () => pass, hitRefresh: pass };
   }
   const overrides = typeof option === 'object' ? option : {};
   const address = limitOf(overrides.address, 600, 60);
@@ -59,30 +65,40 @@ export function createRateLimiter(
     if (count > limit.max) throw tooMany(expiresAtMs);
   };
 
+  let warnedNoAddress = false;
+
   // Identifiers come from request bodies: hash them so a key stays short whatever was sent.
   const identifierKey = async (identifier: string): Promise<string> => sha256Base64url(identifier);
 
   return {
-    hitAddress: (clientAddress) => hit(`ratelimit:address:${clientAddress}`, address),
-    async checkPassword(identifier) {
-      const blocked = await store.get<{ untilMs: number }>(
-        `ratelimit:password-blocked:${await identifierKey(identifier)}`,
+    async hitAddress(clientAddress) {
+      if (clientAddress) return hit(`ratelimit:address:${clientAddress}`, address);
+      if (warnedNoAddress) return;
+      warnedNoAddress = true;
+      console.warn(
+        'react-dpop-session server: a request came without a client address, so the ' +
+          'per-address rate limit does not apply. Pass it to fetch(request, { remoteAddress }), ' +
+          'or set trustProxy behind a proxy that sets X-Forwarded-For.',
       );
-      if (blocked) throw tooMany(blocked.untilMs);
     },
-    async recordPasswordFailure(identifier) {
+    async passwordAttempt(identifier) {
       const id = await identifierKey(identifier);
-      const { count, expiresAtMs } = await store.increment(`ratelimit:password:${id}`, {
+      const attempts = await store.increment(`ratelimit:password:${id}`, {
         expiresAtMs: now() + password.windowMs,
       });
-      // The counter's own value is store-specific; a separate marker makes "blocked" readable.
-      if (count >= password.max) {
-        await store.set(
-          `ratelimit:password-blocked:${id}`,
-          { untilMs: expiresAtMs },
-          { expiresAtMs },
-        );
-      }
+      // Successes are a plain value (a counter's stored form is store-specific), bumped by
+      // compare-and-swap; they end with the window they belong to.
+      const okKey = `ratelimit:password-ok:${id}`;
+      const ok = (await store.get<number>(okKey)) ?? 0;
+      if (attempts.count - ok > password.max) throw tooMany(attempts.expiresAtMs);
+      return async () => {
+        for (;;) {
+          const seen = await store.get<number>(okKey);
+          const next = (seen ?? 0) + 1;
+          if (await store.compareAndSwap(okKey, seen, next, { expiresAtMs: attempts.expiresAtMs }))
+            return;
+        }
+      };
     },
     hitRefresh: (sessionId) => hit(`ratelimit:refresh:${sessionId}`, refresh),
   };

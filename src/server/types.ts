@@ -166,8 +166,13 @@ export interface SessionServerAdmin {
 export interface SessionServer {
   /** Answers one transport-neutral request. */
   handle(request: CoreRequest): Promise<CoreResponse>;
-  /** Answers a Fetch API request (Node 20+, Workers). A dropped answer rejects with `TypeError`. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Answers a Fetch API request (Node 20+, Workers, Deno). A dropped answer rejects with
+   * `TypeError`. A `Request` does not carry the client's address: pass it as `remoteAddress`
+   * (Deno's `info.remoteAddr.hostname`, Cloudflare's `CF-Connecting-IP`), or use `trustProxy`,
+   * for the per-address rate limit to apply.
+   */
+  fetch(request: Request, info?: { remoteAddress?: string | undefined }): Promise<Response>;
   admin: SessionServerAdmin;
   faults: FaultInjector;
   /** The JWKS of the access-token signing keys. */

@@ -2,7 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose';
 import { checkAccessToken } from './accessTokenClaims';
 import type { AccessTokenClaims } from './accessTokenClaims';
-import { createMemoryReplayCache } from './proofVerifier';
+import { createReplayTable } from './proofVerifier';
 import type { NonceCheck, ReplayCache } from './proofVerifier';
 import { assertSessionActive, authenticateResourceRequest } from './resourceAuth';
 
@@ -47,8 +47,12 @@ export type VerifiableRequest =
 
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 const localKeySets = new WeakMap<object, JWTVerifyGetKey>();
-/** One default replay cache per clock, so entries expire by the clock the proofs are judged by. */
-const defaultReplayCaches = new WeakMap<() => number, ReplayCache>();
+/**
+ * The default replay table, one per process: each check brings the time of its own clock, so
+ * every call shares it, whatever `now` it passes (an inline `now` must not mean a new, empty
+ * cache per request).
+ */
+let defaultReplay: ReturnType<typeof createReplayTable> | undefined;
 
 function keySetOf(options: VerifyOptions): JWTVerifyGetKey {
   if (options.jwks !== undefined) {
@@ -205,11 +209,14 @@ export async function verifyDpopRequest(
     throw new TypeError('"iatWindowSeconds" must be a positive number');
   }
   const now = options.now ?? Date.now;
-  let replay = options.replayCache ?? defaultReplayCaches.get(now);
-  if (replay === undefined) {
-    replay = createMemoryReplayCache({ now });
-    defaultReplayCaches.set(now, replay);
-  }
+  const replay: ReplayCache = options.replayCache ?? {
+    checkAndRecord: async (jkt, jti, expiresAtSeconds) =>
+      (defaultReplay ??= createReplayTable(100_000))(
+        `${jkt}:${jti}`,
+        expiresAtSeconds * 1000,
+        now(),
+      ),
+  };
   const nowMs = now();
   const { claims } = await authenticateResourceRequest({
     authorization: headerOf(request, 'authorization'),

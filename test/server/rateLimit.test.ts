@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDevice, errorOf, USER } from './helpers/device';
 import { createTestServer } from './helpers/server';
 
@@ -49,6 +49,29 @@ describe('rate limits', () => {
     ).toBe(429);
   });
 
+  it('limits fetch() requests by the address passed with them', async () => {
+    const { server } = createTestServer({ rateLimit: { address: { max: 1 } } });
+    const request = () => new Request('http://localhost/.well-known/jwks.json');
+    expect((await server.fetch(request(), { remoteAddress: '10.0.0.1' })).status).toBe(200);
+    expect((await server.fetch(request(), { remoteAddress: '10.0.0.1' })).status).toBe(429);
+    expect((await server.fetch(request(), { remoteAddress: '10.0.0.2' })).status).toBe(200);
+  });
+
+  it('never puts clients without an address in one shared bucket, and warns once', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { server } = createTestServer({ rateLimit: { address: { max: 1 } } });
+      for (let i = 0; i < 3; i += 1) {
+        const res = await server.fetch(new Request('http://localhost/.well-known/jwks.json'));
+        expect(res.status).toBe(200);
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/remoteAddress/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('blocks an identifier after 10 failed passwords in 5 minutes, even with the right one', async () => {
     const { server, clock } = createTestServer({ rateLimit: true });
     const device = await createDevice(server);
@@ -63,6 +86,38 @@ describe('rate limits', () => {
     expect((await attempt('hunter2', 'bob@example.com')).status).toBe(200);
     clock.advance(240);
     expect((await attempt(USER.password)).status).toBe(200);
+  });
+
+  it('counts parallel password guesses too: at most 10 are checked', async () => {
+    const { server } = createTestServer({ rateLimit: true });
+    const device = await createDevice(server);
+    const guesses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        device.send('/login/email/password', {
+          body: { identifier: USER.identifier, password: `guess-${i}` },
+          proof: false,
+        }),
+      ),
+    );
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
+
+  it('does not count right passwords as failures', async () => {
+    const { server } = createTestServer({ rateLimit: true });
+    const device = await createDevice(server);
+    const attempt = (password: string) =>
+      device.send('/login/email/password', {
+        body: { identifier: USER.identifier, password },
+        proof: false,
+      });
+    for (let i = 0; i < 9; i += 1) expect((await attempt('wrong')).status).toBe(401);
+    expect((await attempt(USER.password)).status).toBe(200);
+    expect((await attempt(USER.password)).status).toBe(200);
+    // Nine failures and two successes: the tenth failure is still checked, then the limit holds.
+    expect((await attempt('wrong')).status).toBe(401);
+    expect((await attempt(USER.password)).status).toBe(429);
   });
 
   it('limits refreshes per session without spending the refresh token', async () => {

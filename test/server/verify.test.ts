@@ -222,6 +222,13 @@ describe('verifyDpopRequest', () => {
     await refusedWith(verifyDpopRequest(request, options), 'invalid_dpop_proof');
   });
 
+  it('refuses a replay when options are built per request, with an inline now', async () => {
+    const request = await signedRequest(bound);
+    const perRequest = () => ({ ...options, now: () => clock.now() });
+    await verifyDpopRequest(request.clone(), perRequest());
+    await refusedWith(verifyDpopRequest(request, perRequest()), 'invalid_dpop_proof');
+  });
+
   it('refuses a proof outside the iat window', async () => {
     const request = await signedRequest(bound);
     clock.advance(61);

@@ -258,6 +258,24 @@ describe('finalize ends the older session of the browser', () => {
     expect((await device.refresh()).status).toBe(200);
   });
 
+  it("never ends another user's session: a stolen refresh token alone cannot", async () => {
+    const { server, device, sessionId } = await signedIn();
+    const stolen = device.refreshToken()!;
+    const thief = await createDevice(server);
+    const step = await thief.send('/login/email/password', {
+      body: { identifier: 'bob@example.com', password: 'hunter2' },
+      proof: false,
+    });
+    const { challenge_token } = (await step.json()) as { challenge_token: string };
+    const finalize = await thief.send('/login/finalize', {
+      body: { challenge_token },
+      headers: { 'X-Refresh-Token': stolen },
+    });
+    expect(finalize.status).toBe(200);
+    expect(await server.admin.isSessionActive(sessionId)).toBe(true);
+    expect((await device.refresh()).status).toBe(200);
+  });
+
   it('ends the older session also when the browser holds its rotated token', async () => {
     const { server, device, clock } = await signedIn();
     const old = device.refreshToken()!;

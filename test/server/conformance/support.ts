@@ -41,7 +41,8 @@ export function raw(server: SessionServer, request: RawRequest): Promise<CoreRes
     url: `${ORIGIN}${request.path}`,
     headers,
     body: request.body ?? null,
-    ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
+    // A client's address, as every real transport has one (192.0.2.0/24 is for documentation).
+    remoteAddress: request.remoteAddress ?? '192.0.2.1',
   });
 }
 
