@@ -13,8 +13,13 @@ export interface KeyStore {
   get(): Promise<KeyRecord | undefined>;
   /** Drops the cache so the next `get` reads storage again (another tab may have logged in). */
   reset(): void;
-  /** Replaces any key with a fresh one of the next generation. Call inside the refresh lock. */
-  create(): Promise<KeyRecord>;
+  /**
+   * A fresh key of the next generation (above `floor` too, the newest this tab has seen),
+   * not yet stored: a login keeps the old key until the server accepted the new one.
+   */
+  create(floor: number): Promise<KeyRecord>;
+  /** Stores `record` as the key, replacing any other. Call inside the refresh lock. */
+  save(record: KeyRecord): Promise<void>;
   /** Deletes the key when it is still of `generation` (a newer login keeps its key). */
   remove(generation: number): Promise<void>;
 }
@@ -25,13 +30,14 @@ export function createKeyStore(storage: Storage, getCrypto: () => Crypto): KeySt
   return {
     get: () => (cached ??= storage.get<KeyRecord>('key')),
     reset: () => void (cached = undefined),
-    async create() {
-      const last = (await storage.get<number>('generation')) ?? 0;
-      const record: KeyRecord = { ...(await generateProofKey(getCrypto())), generation: last + 1 };
+    async create(floor) {
+      const last = Math.max((await storage.get<number>('generation')) ?? 0, floor);
+      return { ...(await generateProofKey(getCrypto())), generation: last + 1 };
+    },
+    async save(record) {
       await storage.set('generation', record.generation);
       await storage.set('key', record);
       cached = Promise.resolve(record);
-      return record;
     },
     async remove(generation) {
       const stored = await storage.get<KeyRecord>('key');

@@ -1,5 +1,6 @@
 import type { Environment } from './environment';
 import {
+  DisposedError,
   DpopError,
   LockTimeoutError,
   NetworkError,
@@ -27,6 +28,12 @@ export interface RefreshMarker {
   backoffUntil?: number;
   failures?: number;
   error?: { code: string; status?: number };
+}
+
+/** The last session ended with a broadcast sign-out, for a tab that missed the message. */
+export interface SignedOut {
+  generation: number;
+  reason: SignOutReason;
 }
 
 /** What tabs of one namespace tell each other. */
@@ -91,7 +98,14 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     const pending = (await storage.get('pendingSignOut')) !== undefined;
     const key = pending ? undefined : await keys.get();
     const mine = h.token();
-    if (!key && mine) h.signOut(pending ? 'logout' : 'key-lost', mine.generation);
+    if (!key && mine) {
+      // A sign-out this tab missed (a frozen page) left its reason behind.
+      const out = await storage.get<SignedOut>('signedOut');
+      h.signOut(
+        pending ? 'logout' : out?.generation === mine.generation ? out.reason : 'key-lost',
+        mine.generation,
+      );
+    }
     return key;
   };
 
@@ -197,7 +211,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   };
 
   /** Stores the answer's token (and header-mode refresh token), writes the marker, tells the tabs. */
-  const complete = async (answer: TokenAnswer, res: Response, key: KeyRecord, login?: true) => {
+  const complete = async (answer: TokenAnswer, key: KeyRecord, login?: true) => {
     const previous = h.token();
     const marker = await storage.get<RefreshMarker>('marker');
     const token: CachedToken = {
@@ -212,15 +226,17 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       ),
       generation: key.generation,
     };
-    // The expiry did not grow, or the lifetime shrank: capped at the session's end.
+    // Capped at the session's end: the lifetime shrank (without `iat`, the expiry did not
+    // grow), or a capped token's expiry stayed. Two refreshes within one second of server
+    // time share their expiry, and are not capped for that.
     if (
       !login &&
       previous?.generation === key.generation &&
-      (answer.expiresAt <= previous.expiresAt || lifetime(token) < lifetime(previous))
+      (lifetime(token) < lifetime(previous) ||
+        ((lifetime(token) === Infinity || previous.capped) &&
+          answer.expiresAt <= previous.expiresAt))
     )
       token.capped = true;
-    const rt = header && res.headers.get('x-refresh-token');
-    if (rt) await storage.set('refreshToken', rt);
     await storage.set('marker', {
       generation: key.generation,
       refreshedAt: token.refreshedAt,
@@ -239,6 +255,15 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     await keys.remove(generation);
     await storage.del('nonces');
     if (header) await storage.del('refreshToken');
+  };
+
+  /**
+   * Header mode: keeps the rotated refresh token of a 2xx answer, before its body is read, so
+   * a malformed body cannot lose it. Call under the lock.
+   */
+  const keepRefreshToken = async (res: Response) => {
+    const rt = header && res.headers.get('x-refresh-token');
+    if (rt) await storage.set('refreshToken', rt);
   };
 
   /** Header mode: the refresh token to send, read under the lock. */
@@ -262,7 +287,8 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
           timeoutMs: options.refreshTimeoutMs ?? 10_000,
           headers,
         });
-        return await complete(parseTokenAnswer(body), res, k);
+        await keepRefreshToken(res);
+        return await complete(parseTokenAnswer(body), k);
       } catch (e) {
         // A lost answer is recovered inside the server's grace window: retry at once, with a
         // fresh proof. A browser that resends the request on a dropped kept-alive connection
@@ -349,11 +375,24 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
         const t = await askPeers(live, wanted);
         if (t) return t;
       }
+      // A client disposed while it waited must not spend the refresh token for nobody.
+      if (stopped) throw new DisposedError();
       return refreshAtServer(key, marker);
     });
   };
 
-  return { start, stop, post, withLock, run, complete, forget, refreshHeader };
+  return {
+    start,
+    stop,
+    post,
+    withLock,
+    run,
+    complete,
+    forget,
+    refreshHeader,
+    keepRefreshToken,
+    usableKey,
+  };
 }
 
 /** The coordinator's handle, as the client uses it. */

@@ -4,7 +4,7 @@ import { createHttp, type SendOptions } from './http';
 import { createKeyStore } from './keyStore';
 import { createNonceCache } from './nonceCache';
 import { API_PATH, parseChallenge, parseSessionPage, parseTokenAnswer } from './protocol';
-import { createRefreshCoordinator } from './refreshCoordinator';
+import { createRefreshCoordinator, type SignedOut } from './refreshCoordinator';
 import { createStorage } from './storage';
 import { refreshDueAt, type CachedToken } from './tokenCache';
 import type {
@@ -28,6 +28,25 @@ const nonBlank = (v: unknown, name: string) => {
   return v;
 };
 const notSignedIn = () => new UnauthorizedError('Not signed in');
+/** A throwing listener is the app's bug: reported (window `error`), never in the kit's way. */
+const safely = (fn: () => void) => {
+  try {
+    fn();
+  } catch (e) {
+    const g = globalThis as { reportError?: (e: unknown) => void };
+    if (g.reportError) g.reportError(e);
+    else
+      setTimeout(() => {
+        throw e;
+      });
+  }
+};
+/** Option `name`, when given, as a number in [0, max]. */
+const bounded = (v: unknown, name: string, max = Infinity) => {
+  if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= max))
+    throw new TypeError(`"${name}" must be a number from 0 to ${max}`);
+  return v as number | undefined;
+};
 
 /**
  * Creates the framework-agnostic DPoP session client.
@@ -41,16 +60,21 @@ const notSignedIn = () => new UnauthorizedError('Not signed in');
 export function createSessionClient<P extends Profile = Profile>(
   options: SessionClientOptions,
 ): SessionClient<P> {
-  const apiOrigin = new URL(nonBlank(options.baseUrl, 'baseUrl')).origin;
+  const base = new URL(nonBlank(options.baseUrl, 'baseUrl'));
+  if (base.search || base.hash) throw new TypeError('"baseUrl" must have no query or fragment');
+  const apiOrigin = base.origin;
+  // Timers take at most 2^31 - 1 ms.
+  for (const k of ['refreshTimeoutMs', 'lockTimeoutMs', 'peerWaitMs'] as const)
+    bounded(options[k], k, 2 ** 31 - 1);
   const api = options.baseUrl.replace(/\/+$/, '') + API_PATH;
-  const skew = options.refreshSkewSeconds ?? 30;
+  const skew = bounded(options.refreshSkewSeconds, 'refreshSkewSeconds') ?? 30;
   const authorized = new Set(
     (options.authorizedOrigins ?? [apiOrigin]).map((o) => new URL(o).origin),
   );
   const env = createEnvironment(options);
   const listeners = new Set<() => void>();
   const handlers: { [K in SessionEvent['type']]?: Set<(e: SessionEvent) => void> } = {};
-  const emit = (e: SessionEvent) => handlers[e.type]?.forEach((l) => l(e));
+  const emit = (e: SessionEvent) => handlers[e.type]?.forEach((l) => safely(() => l(e)));
   const warn = (code: string, message: string) => emit({ type: 'warning', code, message });
   const storage = createStorage(
     () => env.indexedDB,
@@ -81,17 +105,24 @@ export function createSessionClient<P extends Profile = Profile>(
       s.reason !== next.reason
     ) {
       snapshot = next;
-      listeners.forEach((l) => l());
+      listeners.forEach(safely);
     }
   };
 
   const usable = (t: CachedToken) => http.serverNow() < refreshDueAt(t, skew);
   const fresh = (t: CachedToken | null) => !!t && t.refreshedAt > staleAt && usable(t);
 
-  /** What `online`, `visibilitychange`, `pageshow` (and the background timer) run. */
-  const check = () => {
+  /**
+   * What `online`, `visibilitychange`, `pageshow` (and the background timer) run. A page back
+   * from the back/forward cache may have missed a sign-out or a login in another tab: the
+   * stored key tells.
+   */
+  const check = async () => {
     if (disposed) return;
     void retryPendingSignOut();
+    const t = token;
+    const key = t && (await coordinator.usableKey(true));
+    if (t && key && key.generation !== t.generation) staleAt = Math.max(staleAt, t.refreshedAt);
     if (snapshot.status !== 'unauthenticated' && !fresh(token)) ensure().catch(() => {});
   };
 
@@ -124,7 +155,10 @@ export function createSessionClient<P extends Profile = Profile>(
     clearTimeout(timer);
     setSnapshot({ status: 'unauthenticated', reason });
     if (had) emit({ type: 'signed-out', reason });
-    if (broadcast) coordinator.post({ t: 'out', reason, generation });
+    if (broadcast) {
+      coordinator.post({ t: 'out', reason, generation });
+      void storage.set('signedOut', { generation, reason } satisfies SignedOut);
+    }
   };
 
   const coordinator = createRefreshCoordinator({
@@ -147,6 +181,8 @@ export function createSessionClient<P extends Profile = Profile>(
       started = true;
       coordinator.start();
       void http.load();
+      // A sign-out left pending by an earlier visit is finished as soon as the client runs.
+      void retryPendingSignOut();
       events.forEach((e) => env.window?.addEventListener(e, check));
     }
   };
@@ -243,49 +279,58 @@ export function createSessionClient<P extends Profile = Profile>(
       ?.getHighEntropyValues(['model', 'platformVersion'])
       .catch(() => undefined);
     return coordinator.withLock(async () => {
-      // A pending sign-out's key goes first; finalize (with the old cookie) ends that session anyway.
+      // A sign-out left pending is finished first, with its own key; if the server cannot be
+      // told, its key goes anyway (finalize, with the old cookie, ends that session too).
       const pending = await storage.get<number>(PENDING);
-      if (pending !== undefined) {
-        await storage.del(PENDING);
-        await coordinator.forget(pending);
-      }
-      const key = await keys.create();
+      if (pending !== undefined)
+        await revokePending().catch(async () => {
+          await storage.del(PENDING);
+          await coordinator.forget(pending);
+        });
+      // The old key stays until the server accepted the new one: a failed login ends nothing.
+      const key = await keys.create(Math.max(outGeneration, token?.generation ?? 0));
       const { res, body } = await http.call({
         method: POST,
         url: api + '/login/finalize',
         key,
-        headers: JSON_HEADERS,
+        // Header mode sends the older session's refresh token, as the cookie does, to end it.
+        headers: { ...JSON_HEADERS, ...(await coordinator.refreshHeader()) },
         // Client hints name the device better than a reduced User-Agent; the server bounds them.
         body: JSON.stringify({ challenge_token: challengeToken, device }),
       });
-      const t = await coordinator.complete(parseTokenAnswer(body), res, key, true);
+      await coordinator.keepRefreshToken(res);
+      const answer = parseTokenAnswer(body);
+      await keys.save(key);
+      const t = await coordinator.complete(answer, key, true);
       if (!t) throw notSignedIn();
       return { user: t.user as User<P> };
     });
   };
 
-  /** Sends `/revoke` for the pending sign-out; keeps the marker while the network fails. */
+  /** Sends `/revoke` for the pending sign-out and forgets it; call under the lock. Rejects while the network fails, keeping the marker. */
+  const revokePending = async (proof?: string) => {
+    const generation = await storage.get<number>(PENDING);
+    if (generation === undefined) return;
+    const key = await keys.get();
+    if (key?.generation === generation)
+      await http
+        .call({
+          method: POST,
+          url: api + '/revoke',
+          key,
+          proof,
+          headers: await coordinator.refreshHeader(),
+        })
+        .catch((e: SessionError) => {
+          if (e.retryable) throw e;
+        });
+    await coordinator.forget(generation);
+    await storage.del(PENDING);
+  };
+
   const revoke = (proof?: string) =>
     coordinator
-      .withLock(async () => {
-        const generation = await storage.get<number>(PENDING);
-        if (generation === undefined) return;
-        const key = await keys.get();
-        if (key?.generation === generation)
-          await http
-            .call({
-              method: POST,
-              url: api + '/revoke',
-              key,
-              proof,
-              headers: await coordinator.refreshHeader(),
-            })
-            .catch((e: SessionError) => {
-              if (e.retryable) throw e;
-            });
-        await coordinator.forget(generation);
-        await storage.del(PENDING);
-      })
+      .withLock(() => revokePending(proof))
       .catch(() => warn('logout_pending', 'Sign-out finishes when back online'));
 
   const retryPendingSignOut = async () => {
@@ -316,6 +361,8 @@ export function createSessionClient<P extends Profile = Profile>(
           ? target
           : null;
     if (!query) throw new TypeError('"target" must be "all", "others", "mine" or { session: id }');
+    // This tab's session (loaded first, so a fresh tab knows whether the target includes it).
+    await getAccessToken();
     const mine = token;
     await callMe(POST, '/me/revoke?target=' + query);
     if (mine && (target === 'all' || target === 'mine' || id === mine.user.sessionId)) {
@@ -349,14 +396,14 @@ export function createSessionClient<P extends Profile = Profile>(
     }, 1),
     revokeSessions: live(revokeSessions, 1) as SessionClient<P>['revokeSessions'],
     fetch: live(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      if (init.body instanceof ReadableStream)
-        throw new TypeError('"body" cannot be a stream (no replay)');
       const req = input instanceof Request ? input : null;
       const url = new URL(
         req ? req.url : String(input),
         (globalThis as { location?: Location }).location?.href,
       );
       if (!authorized.has(url.origin)) return env.fetch(input, init);
+      if (init.body instanceof ReadableStream)
+        throw new TypeError('"body" cannot be a stream (no replay)');
       const headers = new Headers(req?.headers);
       new Headers(init.headers).forEach((v, k) => headers.set(k, v));
       return authorizedSend({
