@@ -331,8 +331,10 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
                 ? 'key-lost'
                 : null;
         if (reason) {
-          await forget(key.generation);
+          // Signed out first: its stored reason is written before the key goes, so a tab that
+          // takes the lock next and finds no key gives the true reason.
           h.signOut(reason, key.generation, true);
+          await forget(key.generation);
         }
       }
       throw e;
