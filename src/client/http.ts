@@ -3,7 +3,7 @@ import type { Environment } from './environment';
 import { NetworkError } from './errors';
 import type { KeyRecord } from './keyStore';
 import type { NonceCache } from './nonceCache';
-import { malformed, parseRetryAfter, toError } from './protocol';
+import { malformed, parseHttpDate, parseRetryAfter, toError } from './protocol';
 import type { Storage } from './storage';
 
 /** One request; with `key` it carries a fresh DPoP proof, with `token` an access token. */
@@ -34,7 +34,7 @@ export type Http = ReturnType<typeof createHttp>;
  * `use_dpop_nonce` and once when a proof is refused for clock skew.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
  */
-export function createHttp(env: Environment, storage: Storage, nonces: NonceCache) {
+export function createHttp(env: Environment, storage: Storage, nonces: NonceCache, api: string) {
   const signer = createProofSigner(() => env.crypto);
   let offset = 0;
   let loaded: Promise<unknown> | undefined;
@@ -87,23 +87,28 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       // A nonce is 1*NQCHAR (RFC 9449 §8): ASCII, so proofs can carry it as is.
       const newNonce = /^[!#-[\]-~]+$/.exec(res.headers.get('dpop-nonce') ?? '')?.[0];
       if (newNonce) nonces.set(new URL(o.url).origin, newNonce);
-      // Learn the server clock from `Date` (whole seconds: the true time lies in [date, date + 1 s)).
-      const date = Date.parse(res.headers.get('date') ?? '');
+      // Learn the server clock from `Date` (whole seconds: the true time lies in [date, date + 1 s)),
+      // of the session API only: an app's answer may come from a cache, or from another clock.
+      const own = o.url.startsWith(api + '/');
+      const date = own ? parseHttpDate(res.headers.get('date') ?? '') : NaN;
       const drift = isNaN(date) ? 0 : date + 500 - serverNow();
       if (Math.abs(drift) > 1500) {
         offset += drift;
         void storage.set('clockOffset', offset);
       }
       if (!o.key || (res.status !== 400 && res.status !== 401)) return res;
-      // The kit's error code: the JSON body's, else the `WWW-Authenticate` one.
-      const body = (await res
-        .clone()
-        .json()
-        .catch(() => null)) as { code?: unknown } | null;
+      // The error code of the `WWW-Authenticate` challenge (quoted or not, RFC 9449 §7.1), else,
+      // from the session API only, of the kit's JSON body: an app's body has codes of its own.
       const code =
-        typeof body?.code === 'string'
-          ? body.code
-          : /error="([^"]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+        /\berror="?([\w-]+)/.exec(res.headers.get('www-authenticate') ?? '')?.[1] ??
+        (own
+          ? (
+              (await res
+                .clone()
+                .json()
+                .catch(() => null)) as { code?: unknown } | null
+            )?.code
+          : undefined);
       proof = undefined;
       if (code === 'use_dpop_nonce' && newNonce && !nonceRetried) {
         nonceRetried = true;

@@ -120,23 +120,31 @@ export const MAX_RETRY_AFTER_SECONDS = 300;
  * as whole seconds from 0 to {@link MAX_RETRY_AFTER_SECONDS}; 1 when absent or unreadable.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
  */
+/**
+ * Reads an HTTP-date, which is always GMT (RFC 9110 §5.6.7): `Date.parse` would read the
+ * obsolete asctime form, which names no zone, as local time.
+ */
+export const parseHttpDate = (v: string) => Date.parse(/GMT$/.test(v) ? v : v + ' GMT');
+
 export function parseRetryAfter(value: string | null, now: number): number {
   const v = value ?? ''; // `Headers` trims values
   // A date starts with a day name; without this test `Date.parse('-5')` reads a year.
   const s = /^\d+$/.test(v)
     ? Number(v)
     : /^[a-z]{3}/i.test(v)
-      ? Math.ceil((Date.parse(v) - now) / 1000)
+      ? Math.ceil((parseHttpDate(v) - now) / 1000)
       : NaN;
   return isNaN(s) ? 1 : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, s));
 }
 
 /**
- * Maps a non-2xx answer to a typed error. Any 5xx is a `ServerError` whatever
- * its body; a 4xx without the protocol's error body is a `ProtocolError`.
+ * Maps a non-2xx answer to a typed error. Any 5xx is a `ServerError` and any 429 a
+ * `RateLimitedError`, whatever the body (a proxy or CDN answers those too); another 4xx
+ * without the protocol's error body is a `ProtocolError`.
  */
 export function toError(status: number, body: unknown, retryAfterSeconds = 1): SessionError {
   if (status >= 500) return new ServerError(status, `Server error (${status})`);
+  if (status === 429) return new RateLimitedError(retryAfterSeconds, 'Refused: rate_limited (429)');
   const e = body as Json | null;
   const code = e?.code;
   if (typeof code !== 'string' || typeof e!.message !== 'string' || typeof e!.type !== 'string')
@@ -150,16 +158,14 @@ export function toError(status: number, body: unknown, retryAfterSeconds = 1): S
       : // The four DPoP codes are the only ones naming it.
         code.includes('dpop')
         ? new DpopError(code as DpopErrorCode, message)
-        : status === 429
-          ? new RateLimitedError(retryAfterSeconds, message)
-          : status === 404
-            ? new NotFoundError(message)
-            : status === 401
-              ? new UnauthorizedError(message)
-              : new BadRequestError(
-                  /^invalid_pagination_(limit|offset)$/.test(code)
-                    ? (code as BadRequestError['code'])
-                    : 'bad_request',
-                  message,
-                );
+        : status === 404
+          ? new NotFoundError(message)
+          : status === 401
+            ? new UnauthorizedError(message)
+            : new BadRequestError(
+                /^invalid_pagination_(limit|offset)$/.test(code)
+                  ? (code as BadRequestError['code'])
+                  : 'bad_request',
+                message,
+              );
 }

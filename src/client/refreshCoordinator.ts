@@ -348,12 +348,11 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
    */
   const run = async (staleAt: number): Promise<CachedToken | null> => {
     start();
-    // Offline: fail at once; the client's `online` listener runs one coalesced check. A tab
-    // with nothing to restore (signed out, or a sign-out still pending) is signed out, not failing.
-    if (!env.onLine()) {
-      if (!(await usableKey())) return null;
-      throw new NetworkError('Browser offline');
-    }
+    // A tab with nothing to restore (signed out, or a sign-out still pending) is signed out,
+    // not failing: offline or backing off, those are failures of a session it does not have.
+    if (!(await usableKey())) return null;
+    // Offline: fail at once; the client's `online` listener runs one coalesced check.
+    if (!env.onLine()) throw new NetworkError('Browser offline');
     const early = backoffError(await storage.get<RefreshMarker>('marker'));
     if (early) throw early;
     return withLock(async () => {

@@ -41,6 +41,18 @@ const safely = (fn: () => void) => {
       });
   }
 };
+/** A `Request`'s options that `fetch(url, init)` takes again (a navigation's mode it does not). */
+const requestOptions = (r: Request): RequestInit => ({
+  cache: r.cache,
+  credentials: r.credentials,
+  integrity: r.integrity,
+  keepalive: r.keepalive,
+  ...(r.mode !== 'navigate' && { mode: r.mode }),
+  redirect: r.redirect,
+  referrer: r.referrer,
+  referrerPolicy: r.referrerPolicy,
+  signal: r.signal,
+});
 /** Option `name`, when given, as a number in [0, max]. */
 const bounded = (v: unknown, name: string, max = Infinity) => {
   if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= max))
@@ -82,7 +94,7 @@ export function createSessionClient<P extends Profile = Profile>(
     () => warn('storage_unavailable', 'No IndexedDB: the key lives in this tab only'),
   );
   const keys = createKeyStore(storage, () => env.crypto);
-  const http = createHttp(env, storage, createNonceCache(storage));
+  const http = createHttp(env, storage, createNonceCache(storage), api);
 
   let token: CachedToken | null = null;
   let snapshot: SessionSnapshot<P> = { status: 'loading' };
@@ -237,8 +249,24 @@ export function createSessionClient<P extends Profile = Profile>(
           },
         );
 
-  /** Sends with the access token (and a proof when it is bound); on 401 one refresh and one replay. */
+  /**
+   * Sends with the access token (and a proof when it is bound); on 401 one refresh and one
+   * replay. A caller that aborts stops waiting for the token at once, with its abort reason,
+   * as `fetch` would (the refresh goes on for the others).
+   */
   const authorizedSend = async (o: SendOptions) => {
+    const signal = o.init?.signal;
+    const token$ = () =>
+      signal
+        ? new Promise<unknown>((resolve, reject) => {
+            const abort = () => reject(signal.reason);
+            if (signal.aborted) return abort();
+            signal.addEventListener('abort', abort, { once: true });
+            getAccessToken()
+              .then(resolve, reject)
+              .finally(() => signal.removeEventListener('abort', abort));
+          })
+        : getAccessToken();
     const attempt = async (t: CachedToken) => {
       const bound = !!t.claims.cnf?.jkt;
       return http.send({
@@ -247,13 +275,13 @@ export function createSessionClient<P extends Profile = Profile>(
         token: { value: t.user.accessToken, bound },
       });
     };
-    await getAccessToken();
+    await token$();
     const t = token;
     if (!t) return http.send(o);
     let res = await attempt(t);
     if (res.status === 401) {
       staleAt = Math.max(staleAt, t.refreshedAt);
-      await getAccessToken();
+      await token$();
       if (token) res = await attempt(token);
     }
     return res;
@@ -395,19 +423,19 @@ export function createSessionClient<P extends Profile = Profile>(
       );
     }, 1),
     revokeSessions: live(revokeSessions, 1) as SessionClient<P>['revokeSessions'],
-    fetch: live(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    fetch: live(async (input: RequestInfo | URL, given?: RequestInit | null) => {
       const req = input instanceof Request ? input : null;
-      const url = new URL(
-        req ? req.url : String(input),
-        (globalThis as { location?: Location }).location?.href,
-      );
-      if (!authorized.has(url.origin)) return env.fetch(input, init);
+      // Relative URLs resolve as `fetch` resolves them: against the document's base URL.
+      const g = globalThis as { document?: Document; location?: Location };
+      const url = new URL(req ? req.url : String(input), g.document?.baseURI ?? g.location?.href);
+      if (!authorized.has(url.origin)) return env.fetch(input, given ?? undefined);
+      const init = given ?? {};
       if (init.body instanceof ReadableStream)
         throw new TypeError('"body" cannot be a stream (no replay)');
-      const headers = new Headers(req?.headers);
-      new Headers(init.headers).forEach((v, k) => headers.set(k, v));
+      // As `new Request(req, init)`: init's headers replace the request's, other options merge.
+      const headers = new Headers(init.headers ?? req?.headers);
       return authorizedSend({
-        init: req ? { credentials: req.credentials, signal: req.signal, ...init } : init,
+        init: req ? { ...requestOptions(req), ...init } : init,
         method: (init.method ?? req?.method ?? 'GET').toUpperCase(),
         url: url.href,
         headers,

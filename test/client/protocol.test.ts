@@ -133,3 +133,22 @@ describe('protocol', () => {
     expect(w.log).toHaveLength(0);
   });
 });
+
+describe('HTTP dates', () => {
+  it('reads every HTTP-date form as GMT, whatever the local time zone', async () => {
+    const { parseRetryAfter } = await import('../../src/client/protocol');
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const now = Date.UTC(1994, 10, 6, 8, 49, 17);
+      for (const form of [
+        'Sun, 06 Nov 1994 08:49:37 GMT', // IMF-fixdate
+        'Sunday, 06-Nov-94 08:49:37 GMT', // RFC 850
+        'Sun Nov  6 08:49:37 1994', // asctime, which names no zone
+      ])
+        expect(parseRetryAfter(form, now)).toBe(20);
+    } finally {
+      process.env.TZ = zone;
+    }
+  });
+});

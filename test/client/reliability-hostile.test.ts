@@ -219,7 +219,8 @@ const anyBody: fc.Arbitrary<Hostile['body']> = fc.oneof(
 );
 
 const contentType = fc.constantFrom('application/json', 'text/html; charset=utf-8', 'text/plain');
-const status4xx = fc.constantFrom(400, 401, 403, 404, 405, 409, 422, 429);
+// 429 is rate limiting whatever the body (a proxy's or a CDN's): its own property below.
+const status4xx = fc.constantFrom(400, 401, 403, 404, 405, 409, 422);
 
 const hostile = (
   status: fc.Arbitrary<number>,
@@ -362,6 +363,21 @@ describe('hostile server answers (property-based)', () => {
         fc.constantFrom('/refresh', '/me/list', '/me/revoke'),
         hostile(status4xx, badErrorBody, '4xx'),
         (path, h) => expectFailure(path, h, (e) => expect(e).toBeInstanceOf(ProtocolError)),
+      ),
+      RUNS,
+    );
+  });
+
+  it('answers any 429 with RateLimitedError, whatever its body, and keeps the session', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/refresh', '/me/list', '/me/revoke'),
+        hostile(fc.constant(429), anyBody, '429'),
+        (path, h) =>
+          expectFailure(path, h, (e) => {
+            expect(e).toBeInstanceOf(RateLimitedError);
+            expect(e).toMatchObject({ code: 'rate_limited', retryable: true });
+          }),
       ),
       RUNS,
     );
