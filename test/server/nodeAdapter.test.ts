@@ -1,5 +1,5 @@
 import { request as httpRequest, createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toNodeListener } from '../../src/server';
 import { createDevice } from './helpers/device';
@@ -90,6 +90,41 @@ describe('toNodeListener', () => {
       ],
     });
     expect(refreshed.status).toBe(200);
+  });
+
+  it('reads a refresh cookie sent among several Cookie header lines', async () => {
+    const { server } = createTestServer();
+    const origin = await listen(toNodeListener(server));
+    const device = await createDevice(server, { origin });
+    await device.login();
+    const htu = `${origin}/v1/session/refresh`;
+    const proof = await device.key.sign({ htm: 'POST', htu, iat: Math.floor(server.now() / 1000) });
+    // Two Cookie lines, as an HTTP/2 hop or a hand-written client may send: a raw socket,
+    // since node:http's own client folds them into one. (Node's Headers joins cookies with "; ".)
+    const { port } = new URL(origin);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          [
+            'POST /v1/session/refresh HTTP/1.1',
+            `Host: 127.0.0.1:${port}`,
+            'Cookie: theme=dark',
+            `Cookie: refresh_token=${device.refreshToken()}`,
+            `DPoP: ${proof}`,
+            'Content-Length: 0',
+            'Connection: close',
+            '',
+            '',
+          ].join('\r\n'),
+        ),
+      );
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 
   it('sees several Authorization headers through rawHeaders and refuses them', async () => {
