@@ -53,6 +53,30 @@ describe('session client: logins that fail or repeat', () => {
     expect(live.map((s) => s.id)).not.toContain(old);
   });
 
+  it('keeps a pending sign-out whole when a login cannot tell the server about it', async () => {
+    const w = createWorld();
+    const device = w.device();
+    let down = false;
+    const tab = device.tab({
+      fetch: (input, init) =>
+        down && String(input).endsWith('/revoke')
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : device.bridge.fetch(input, init),
+    });
+    await tab.loginWithPassword(ADA);
+    const old = tab.getSessionId();
+    down = true;
+    await tab.logout();
+    await expect(tab.loginWithPassword(ADA)).rejects.toMatchObject({ code: 'network_error' });
+    expect(await idb(`${device.namespace}:pendingSignOut`)).toBe(1);
+    expect(tab.getSnapshot().status).toBe('unauthenticated');
+    down = false;
+    await tab.loginWithPassword(ADA);
+    const live = await w.server.admin.listUserSessions('usr_ada');
+    expect(live.map((s) => s.id)).toEqual([tab.getSessionId()]);
+    expect(live.map((s) => s.id)).not.toContain(old);
+  });
+
   it('logs in again after site data was cleared in a signed-out tab that stayed open', async () => {
     const w = createWorld();
     const device = w.device();
