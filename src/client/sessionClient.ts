@@ -72,8 +72,14 @@ const bounded = (v: unknown, name: string, max = Infinity) => {
 export function createSessionClient<P extends Profile = Profile>(
   options: SessionClientOptions,
 ): SessionClient<P> {
-  const base = new URL(nonBlank(options.baseUrl, 'baseUrl'));
-  if (base.search || base.hash) throw new TypeError('"baseUrl" must have no query or fragment');
+  let base: URL | undefined;
+  try {
+    base = new URL(nonBlank(options.baseUrl, 'baseUrl'));
+  } catch (e) {
+    if (!(e instanceof TypeError) || /"baseUrl"/.test(e.message)) throw e;
+  }
+  if (!base || base.search || base.hash)
+    throw new TypeError('"baseUrl" must be an absolute URL with no query or fragment');
   const apiOrigin = base.origin;
   // Timers take at most 2^31 - 1 ms.
   for (const k of ['refreshTimeoutMs', 'lockTimeoutMs', 'peerWaitMs'] as const)

@@ -255,6 +255,7 @@ describe('session client: the app around it', () => {
     [{ refreshSkewSeconds: Number.NaN }, /refreshSkewSeconds/],
     [{ baseUrl: 'https://app.example/?x=1' }, /baseUrl/],
     [{ baseUrl: 'https://app.example/#top' }, /baseUrl/],
+    [{ baseUrl: 'app.example.com' }, /baseUrl/],
   ])('refuses the option %o with a TypeError naming it', (options, name) => {
     const w = createWorld();
     expect(() => w.device().tab(options)).toThrow(TypeError);
