@@ -138,6 +138,43 @@ export const ManySessions: Story = {
   },
 };
 
+/** Revoking the only row of the last page shows the page before, focus on its last row. */
+export const LastRowOfLastPage: Story = {
+  loaders: withScenario({ devices: manyDevices(10) }),
+  args: { confirm: false },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const pages = await canvas.findByRole('navigation', { name: 'Sessions pages' }, LOAD);
+    await userEvent.click(within(pages).getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(pages).toHaveTextContent('11–11 of 11'));
+    const [only] = within(canvas.getByRole('table')).getAllByRole('button');
+    await userEvent.click(only!);
+    await waitFor(() =>
+      expect(canvas.queryByRole('navigation', { name: 'Sessions pages' })).toBeNull(),
+    );
+    const rows = within(canvas.getByRole('table')).getAllByRole('button');
+    await expect(rows).toHaveLength(10);
+    await waitFor(() => expect(rows.at(-1)).toHaveFocus());
+  },
+};
+
+/** A later page fails to load: Previous stays as the way back, beside "Try again". */
+export const LaterPageError: Story = {
+  loaders: withScenario({ devices: manyDevices(12) }),
+  play: async ({ canvasElement, loaded }) => {
+    const canvas = within(canvasElement);
+    const pages = await canvas.findByRole('navigation', { name: 'Sessions pages' }, LOAD);
+    scenarioOf(loaded).session.server.faults.add({ path: '/me/list', status: 503, times: 1000 });
+    const next = within(pages).getByRole('button', { name: 'Next' });
+    await userEvent.click(next);
+    const alert = await canvas.findByRole('alert', {}, LOAD);
+    await expect(within(alert).getByRole('button', { name: 'Try again' })).toBeVisible();
+    await expect(within(pages).getByRole('button', { name: 'Previous' })).toBeVisible();
+    await expect(next).toHaveAttribute('aria-disabled', 'true');
+    await expect(next).toHaveFocus();
+  },
+};
+
 /** The server refuses the revocation: the row comes back with an error. */
 export const RevokeFailure: Story = {
   loaders: withScenario({

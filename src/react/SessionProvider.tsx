@@ -4,7 +4,8 @@ import { QueryClient, QueryClientContext } from '@tanstack/react-query';
 import type { Profile, SessionClient, SessionClientOptions } from '../client/types';
 import { createOwnedClient } from './ownedClient';
 import type { OwnedClient } from './ownedClient';
-import { sessionQueryKeys } from './queryOptions';
+import { identityOf, sessionQueryKeys } from './queryOptions';
+import type { SessionsIdentity } from './queryOptions';
 import { SessionContext } from './sessionContext';
 import type { SessionContextValue } from './sessionContext';
 
@@ -36,6 +37,34 @@ function restoreOnce(client: SessionClient<Profile>): void {
   if (client.getSnapshot().status !== 'loading') return;
   // A failure is already in the snapshot (`unauthenticated` or `error`); nothing to throw.
   client.refresh().catch(noop);
+}
+
+/**
+ * Drops the cached sessions pages of every user and session `client` was signed in as,
+ * once it signs out; the pages of other clients sharing the QueryClient stay. Returns
+ * the cleanup.
+ */
+function dropSessionsOnSignOut(client: SessionClient<Profile>, queryClient: QueryClient) {
+  // The snapshot is already signed out when `signed-out` fires: remember who it was.
+  const seen = new Map<string, SessionsIdentity>();
+  const note = () => {
+    const identity = identityOf(client.getSnapshot());
+    if (identity.sessionId !== null) seen.set(JSON.stringify(identity), identity);
+  };
+  note();
+  const offSnapshot = client.subscribe(note);
+  const offSignedOut = client.on('signed-out', () => {
+    for (const identity of seen.values()) {
+      const queryKey = sessionQueryKeys.sessionsOf(identity);
+      void queryClient.cancelQueries({ queryKey });
+      queryClient.removeQueries({ queryKey });
+    }
+    seen.clear();
+  });
+  return () => {
+    offSnapshot();
+    offSignedOut();
+  };
 }
 
 function clientOptionsOf(props: SessionProviderProps<Profile>): SessionClientOptions {
@@ -89,14 +118,7 @@ export function SessionProvider<P extends Profile = Profile>(
 
   useEffect(() => restoreOnce(client), [client]);
 
-  useEffect(
-    () =>
-      client.on('signed-out', () => {
-        void queryClient.cancelQueries({ queryKey: sessionQueryKeys.allSessions() });
-        queryClient.removeQueries({ queryKey: sessionQueryKeys.allSessions() });
-      }),
-    [client, queryClient],
-  );
+  useEffect(() => dropSessionsOnSignOut(client, queryClient), [client, queryClient]);
 
   const value = useMemo<SessionContextValue>(
     () => ({ client, queryClient }),

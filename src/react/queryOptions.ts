@@ -2,7 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Query } from '@tanstack/react-query';
 import { isSessionError } from '../client/errors';
 import type { SessionError } from '../client/errors';
-import type { Profile, SessionClient, SessionPage } from '../client/types';
+import type { Profile, SessionClient, SessionPage, SessionSnapshot } from '../client/types';
 import { shareSessionPage } from './shareSessionPage';
 
 /** The first element of every query and mutation key of this package. */
@@ -14,6 +14,16 @@ export interface SessionsIdentity {
   sessionId: string | null;
 }
 
+/** The identity of a signed-out client: its pages are never fetched. */
+const SIGNED_OUT: SessionsIdentity = Object.freeze({ userId: null, sessionId: null });
+
+/** Whose sessions `snapshot` would list: its user and session, or {@link SIGNED_OUT}. */
+export function identityOf(snapshot: SessionSnapshot): SessionsIdentity {
+  return snapshot.status === 'authenticated' && snapshot.user
+    ? { userId: snapshot.user.userId, sessionId: snapshot.user.sessionId }
+    : SIGNED_OUT;
+}
+
 /**
  * Keys of this package's queries and mutations, for `invalidateQueries` and friends.
  *
@@ -23,7 +33,14 @@ export interface SessionsIdentity {
 export const sessionQueryKeys = {
   /** Every cached sessions page, of any user. */
   allSessions: () => [QUERY_KEY_ROOT, 'sessions'] as const,
-  /** One page of one signed-in session's list. */
+  /** Every cached page of one signed-in session's list, and no other's. */
+  sessionsOf: (identity: SessionsIdentity) =>
+    [
+      QUERY_KEY_ROOT,
+      'sessions',
+      { userId: identity.userId, sessionId: identity.sessionId },
+    ] as const,
+  /** One page of one signed-in session's list; its start is `sessionsOf(identity)`. */
   sessions: (identity: SessionsIdentity, page: { limit: number; offset: number }) =>
     [
       QUERY_KEY_ROOT,
@@ -31,7 +48,10 @@ export const sessionQueryKeys = {
       { userId: identity.userId, sessionId: identity.sessionId },
       { limit: page.limit, offset: page.offset },
     ] as const,
-  /** Mutation key of `useRevoke`. */
+  /**
+   * The start of every `useRevoke` mutation key, of any provider; each provider's
+   * revocations add their client's scope, so one account never sees another's.
+   */
   revoke: () => [QUERY_KEY_ROOT, 'revoke'] as const,
   /** Mutation key of `useLogin`. */
   login: () => [QUERY_KEY_ROOT, 'login'] as const,

@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { RevokeTarget, SessionPage, SessionView } from '../client/types';
 import { isOptimistic, markOptimistic } from './optimisticPages';
 import { sessionQueryKeys } from './queryOptions';
-import type { SessionsQueryKey } from './queryOptions';
+import type { SessionsIdentity, SessionsQueryKey } from './queryOptions';
 
 /** What one optimistic revocation took out of one cached page, to put it back on failure. */
 export interface RemovedFromPage {
@@ -28,19 +28,17 @@ export function sameTarget(a: RevokeTarget, b: RevokeTarget): boolean {
   return typeof a === 'object' && typeof b === 'object' ? a.session === b.session : a === b;
 }
 
-function pages(queryClient: QueryClient) {
+function pages(queryClient: QueryClient, identity: SessionsIdentity) {
   return queryClient
     .getQueryCache()
-    .findAll({ queryKey: sessionQueryKeys.allSessions() })
+    .findAll({ queryKey: sessionQueryKeys.sessionsOf(identity) })
     .flatMap((query) => {
       const data = query.state.data as SessionPage | undefined;
       return data ? [{ queryKey: query.queryKey as SessionsQueryKey, data }] : [];
     });
 }
 
-const ownerOf = (key: SessionsQueryKey): string => `${key[2].userId}\u0000${key[2].sessionId}`;
-
-/** How far `total` falls when `target` succeeds, knowing the ids found in cached pages. */
+/** How far `total` falls when `target` succeeds, knowing whether a cached page shows its rows. */
 function totalDrop(target: RevokeTarget, total: number, found: boolean): number {
   if (target === 'all') return total;
   if (target === 'others') return Math.max(0, total - 1);
@@ -49,20 +47,21 @@ function totalDrop(target: RevokeTarget, total: number, found: boolean): number 
 }
 
 /**
- * Takes the rows `target` ends out of every cached sessions page, lowers each page's
- * `total`, and returns what it took, page by page, for {@link restoreRows}.
+ * Takes the rows `target` ends out of every cached page of `identity`'s sessions (never
+ * another account's), lowers each page's `total`, and returns what it took, page by page,
+ * for {@link restoreRows}.
  */
-export function removeRows(queryClient: QueryClient, target: RevokeTarget): RemovedFromPage[] {
-  const cached = pages(queryClient);
-  const ownersWithHit = new Set(
-    cached
-      .filter(({ data }) => data.sessions.some((row) => targetIncludes(target, row)))
-      .map(({ queryKey }) => ownerOf(queryKey)),
-  );
+export function removeRows(
+  queryClient: QueryClient,
+  identity: SessionsIdentity,
+  target: RevokeTarget,
+): RemovedFromPage[] {
+  const cached = pages(queryClient, identity);
+  const found = cached.some(({ data }) => data.sessions.some((row) => targetIncludes(target, row)));
   const removed: RemovedFromPage[] = [];
   for (const { queryKey, data } of cached) {
     const rows = data.sessions.filter((row) => targetIncludes(target, row));
-    const totalDelta = totalDrop(target, data.total, ownersWithHit.has(ownerOf(queryKey)));
+    const totalDelta = totalDrop(target, data.total, found);
     if (rows.length === 0 && totalDelta === 0) continue;
     const next: SessionPage = {
       ...data,
@@ -75,24 +74,83 @@ export function removeRows(queryClient: QueryClient, target: RevokeTarget): Remo
   return removed;
 }
 
+/** A revocation and what it took out of the cached pages, which it puts back if it fails. */
+export interface Revocation {
+  target: RevokeTarget;
+  /** Its own removals, plus any that failed revocations handed over to it. */
+  pages: RemovedFromPage[];
+}
+
 /**
- * Puts back what {@link removeRows} took, into the pages as they are now: each row
- * after its nearest earlier neighbour still present, so removals of other targets
- * that are still in flight stay in place. Pages refetched since are left alone.
+ * Puts back what {@link removeRows} took for `failed`, into the pages as they are now: each
+ * row after its nearest earlier neighbour still present, so removals of other targets that
+ * are still in flight stay in place. Pages refetched since are left alone.
+ *
+ * A session that a revocation in `pending` also ends stays out, row and count alike: it is
+ * handed over to that revocation, which puts it back only if it fails in turn.
  */
-export function restoreRows(queryClient: QueryClient, removed: RemovedFromPage[]): void {
-  for (const { queryKey, order, rows, totalDelta } of removed) {
+export function restoreRows(
+  queryClient: QueryClient,
+  failed: Revocation,
+  pending: Revocation[],
+): void {
+  const { target } = failed;
+  const taken = failed.pages.flatMap((page) => page.rows);
+  // The one session "mine" or an id ends, when some cached page showed it.
+  const single =
+    typeof target === 'object'
+      ? taken.find((row) => row.id === target.session)
+      : target === 'mine'
+        ? taken.find((row) => row.isCurrent)
+        : undefined;
+  // Who still removes `row`, or, for sessions no page showed, all that `target` ends.
+  const removerOf = (row: SessionView | undefined) =>
+    pending.find((other) =>
+      row
+        ? targetIncludes(other.target, row)
+        : other.target === 'all' || sameTarget(other.target, target),
+    );
+
+  for (const { queryKey, order, rows, totalDelta } of failed.pages) {
     const current = queryClient.getQueryData<SessionPage>(queryKey);
     if (!current || !isOptimistic(current)) continue;
-    const sessions = [...current.sessions];
+    const handed = new Map<Revocation, { rows: SessionView[]; totalDelta: number }>();
+    const handTo = (other: Revocation) => {
+      let share = handed.get(other);
+      if (!share) handed.set(other, (share = { rows: [], totalDelta: 0 }));
+      return share;
+    };
+    // Each row counted one in `total`; what is left counted sessions no page showed.
+    let uncounted = totalDelta;
+    const back: SessionView[] = [];
     for (const row of rows) {
+      const counted = uncounted > 0 ? 1 : 0;
+      uncounted -= counted;
+      const other = removerOf(row);
+      if (!other) back.push(row);
+      else {
+        const share = handTo(other);
+        share.rows.push(row);
+        share.totalDelta += counted;
+      }
+    }
+    const otherForUnseen = uncounted > 0 ? removerOf(single) : undefined;
+    if (otherForUnseen) handTo(otherForUnseen).totalDelta += uncounted;
+
+    let keptOut = 0;
+    for (const [other, share] of handed) {
+      other.pages.push({ queryKey, order, ...share });
+      keptOut += share.totalDelta;
+    }
+    const sessions = [...current.sessions];
+    for (const row of back) {
       if (sessions.some((present) => present.id === row.id)) continue;
       sessions.splice(insertionIndex(sessions, order, row.id), 0, row);
     }
     writeOptimistic(queryClient, queryKey, {
       ...current,
       sessions,
-      total: current.total + totalDelta,
+      total: current.total + totalDelta - keptOut,
     });
   }
 }

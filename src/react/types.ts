@@ -11,6 +11,7 @@ import type {
   SignOutReason,
   User,
 } from '../client/types';
+import type { SessionsIdentity } from './queryOptions';
 import type { RemovedFromPage } from './sessionsCache';
 
 /** What `useSession()` returns. */
@@ -62,8 +63,13 @@ export type UseRevokeResult = UseMutationResult<void, SessionError, RevokeTarget
 export interface RevokeContext {
   /** Ids of the rows taken out of the cached pages. */
   removedIds: string[];
-  /** What was taken out of each cached page, to put back for this target only. */
+  /**
+   * What was taken out of each cached page, to put back for this target only; a failed
+   * revocation hands over here the rows this one still ends.
+   */
   pages: RemovedFromPage[];
+  /** Whose sessions list the pages belong to. */
+  identity: SessionsIdentity;
 }
 
 export type UseLoginResult<P extends Profile = Profile> = UseMutationResult<

@@ -1,23 +1,45 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useMutation, useMutationState } from '@tanstack/react-query';
-import type { Mutation } from '@tanstack/react-query';
+import type { Mutation, QueryClient } from '@tanstack/react-query';
 import { isSessionError } from '../client/errors';
 import type { SessionError } from '../client/errors';
 import type { RevokeTarget } from '../client/types';
+import { clientScope } from './clientScope';
 import { sessionQueryKeys } from './queryOptions';
 import { useSessionContext } from './sessionContext';
 import { removeRows, restoreRows, sameTarget } from './sessionsCache';
+import type { Revocation } from './sessionsCache';
 import type { RevokeContext, UseRevokeResult } from './types';
+import { useSessionsIdentity } from './useSessionsIdentity';
 
 const selectTarget = (mutation: Mutation<unknown, Error, unknown, unknown>): RevokeTarget =>
   mutation.state.variables as RevokeTarget;
 
+/** The other revocations of `mutationKey` in flight that have already taken their rows out. */
+function othersInFlight(
+  queryClient: QueryClient,
+  mutationKey: readonly unknown[],
+  own: RevokeContext,
+): Revocation[] {
+  return queryClient
+    .getMutationCache()
+    .findAll({ mutationKey, status: 'pending' })
+    .flatMap((mutation) => {
+      const context = mutation.state.context as RevokeContext | undefined;
+      return context && context !== own
+        ? [{ target: mutation.state.variables as RevokeTarget, pages: context.pages }]
+        : [];
+    });
+}
+
 /**
  * Revokes sessions: `"all"`, `"others"`, `"mine"` or `{ session: id }`. Rows leave every
- * cached sessions page at once and come back, for that target only, if the server
- * refuses; a 404 for a session id counts as done (it is already gone). When the
+ * cached page of this provider's sessions list at once (never another account's) and come
+ * back, for that target only, if the server refuses, unless another revocation in flight
+ * still ends them; a 404 for a session id counts as done (it is already gone). When the
  * target includes this device, the session turns `"unauthenticated"` once the server
- * confirms. `isRevoking(target)` and `pendingTargets` give per-row pending state.
+ * confirms. `isRevoking(target)` and `pendingTargets` give per-row pending state, of this
+ * provider's client only.
  *
  * @example
  * const { mutate: revoke, isRevoking } = useRevoke()
@@ -25,10 +47,14 @@ const selectTarget = (mutation: Mutation<unknown, Error, unknown, unknown>): Rev
  */
 export function useRevoke(): UseRevokeResult {
   const { client, queryClient } = useSessionContext('useRevoke');
+  const identity = useSessionsIdentity(client);
+  // Scoped by client, not by identity: a sign-out must not detach a pending revocation.
+  const scope = clientScope(client);
+  const mutationKey = useMemo(() => [...sessionQueryKeys.revoke(), scope] as const, [scope]);
 
   const mutation = useMutation<void, SessionError, RevokeTarget, RevokeContext>(
     {
-      mutationKey: sessionQueryKeys.revoke(),
+      mutationKey,
       mutationFn: async (target) => {
         try {
           await client.revokeSessions(target);
@@ -40,31 +66,36 @@ export function useRevoke(): UseRevokeResult {
         }
       },
       onMutate: async (target) => {
-        await queryClient.cancelQueries({ queryKey: sessionQueryKeys.allSessions() });
-        const pages = removeRows(queryClient, target);
+        await queryClient.cancelQueries({ queryKey: sessionQueryKeys.sessionsOf(identity) });
+        const pages = removeRows(queryClient, identity, target);
         return {
           removedIds: [...new Set(pages.flatMap((page) => page.rows.map((row) => row.id)))],
           pages,
+          identity,
         };
       },
-      onError: (_error, _target, context) => {
-        if (context) restoreRows(queryClient, context.pages);
+      onError: (_error, target, context) => {
+        if (!context) return;
+        restoreRows(
+          queryClient,
+          { target, pages: context.pages },
+          othersInFlight(queryClient, mutationKey, context),
+        );
       },
-      onSettled: () =>
+      onSettled: (_data, _error, _target, context) =>
         // Refetching while another revocation is in flight would bring its row back
         // for a moment; the last one to settle refetches for all.
-        queryClient.isMutating({ mutationKey: sessionQueryKeys.revoke() }) === 1
-          ? queryClient.invalidateQueries({ queryKey: sessionQueryKeys.allSessions() })
+        queryClient.isMutating({ mutationKey }) === 1
+          ? queryClient.invalidateQueries({
+              queryKey: sessionQueryKeys.sessionsOf(context?.identity ?? identity),
+            })
           : undefined,
     },
     queryClient,
   );
 
   const pendingTargets = useMutationState(
-    {
-      filters: { mutationKey: sessionQueryKeys.revoke(), status: 'pending' },
-      select: selectTarget,
-    },
+    { filters: { mutationKey, status: 'pending' }, select: selectTarget },
     queryClient,
   );
   const isRevoking = useCallback(

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { SessionView } from '../client/types';
 import { keepPreviousPageOf, sessionsQueryOptions } from './queryOptions';
 import { useSessionContext } from './sessionContext';
-import { useSessionSelector } from './useSessionSnapshot';
+import { useSessionsIdentity } from './useSessionsIdentity';
 import type { UseSessionsOptions, UseSessionsResult } from './types';
 
 const NO_SESSIONS: SessionView[] = [];
@@ -19,15 +19,7 @@ const NO_SESSIONS: SessionView[] = [];
 export function useSessions(options: UseSessionsOptions = {}): UseSessionsResult {
   const { client, queryClient } = useSessionContext('useSessions');
   // Only who is signed in matters here; a token refresh must not re-render the list.
-  const owner = useSessionSelector(client, (snapshot) =>
-    snapshot.status === 'authenticated' && snapshot.user
-      ? `${snapshot.user.userId}\u0000${snapshot.user.sessionId}`
-      : null,
-  );
-  const identity = useMemo(() => {
-    const [userId = null, sessionId = null] = owner?.split('\u0000') ?? [];
-    return { userId, sessionId };
-  }, [owner]);
+  const identity = useSessionsIdentity(client);
   // A new function per identity, because TanStack reuses a placeholder as long as the
   // placeholder function stays the same.
   const placeholderData = useMemo(() => keepPreviousPageOf(identity), [identity]);

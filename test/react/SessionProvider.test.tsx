@@ -97,7 +97,8 @@ describe('SessionProvider', () => {
     const view = renderWithSession(<Status />, { client, strict: true });
     await screen.findByText('status: authenticated');
     expect(refreshes).toEqual([200]);
-    expect(live).toEqual({ subscribed: 1, events: 1 });
+    // useSession's, and the provider's own, to know whose cached pages a sign-out drops.
+    expect(live).toEqual({ subscribed: 2, events: 1 });
     view.unmount();
     expect(live).toEqual({ subscribed: 0, events: 0 });
   });

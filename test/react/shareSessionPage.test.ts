@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SessionPage, SessionView } from '../../src/client/types';
 import { markOptimistic } from '../../src/react/optimisticPages';
 import { shareSessionPage } from '../../src/react/shareSessionPage';
@@ -76,6 +76,17 @@ describe('shareSessionPage', () => {
   it('never returns a page written by an optimistic edit as it is', () => {
     const optimistic = page([row('a'), row('c')]);
     markOptimistic(optimistic);
+    const next = shareSessionPage(optimistic, page([row('a'), row('c')])) as SessionPage;
+    expect(next).not.toBe(optimistic);
+    expect(next.sessions).toBe(optimistic.sessions);
+  });
+
+  it('knows a page as optimistic whichever copy of the package wrote it (ESM and CJS)', async () => {
+    vi.resetModules();
+    const copy = await import('../../src/react/optimisticPages');
+    expect(copy.markOptimistic).not.toBe(markOptimistic);
+    const optimistic = page([row('a'), row('c')]);
+    copy.markOptimistic(optimistic);
     const next = shareSessionPage(optimistic, page([row('a'), row('c')])) as SessionPage;
     expect(next).not.toBe(optimistic);
     expect(next.sessions).toBe(optimistic.sessions);

@@ -179,6 +179,25 @@ describe('useRevoke', () => {
     await waitFor(() => expect(rowIds().sort()).toEqual([phone.sessionId, a, c, me].sort()));
   });
 
+  it('shows the error when a 404 for a session id lacks the kit error body (no such route)', async () => {
+    // A wrong base URL or a backend without /me/revoke: its 404 page is not a kit error.
+    session = createTestSession({
+      fetch: (inner) => (input, init) =>
+        String(input instanceof Request ? input.url : input).includes('/me/revoke')
+          ? Promise.resolve(new Response('<h1>Not Found</h1>', { status: 404 }))
+          : inner(input, init),
+    });
+    const me = (await session.signIn()).sessionId;
+    const phone = await session.addDevice();
+    renderWithSession(<Table />, { client: session.client });
+    await waitFor(() => expect(rowIds()).toHaveLength(2));
+
+    act(() => revoke.mutate({ session: phone.sessionId }));
+    await screen.findByRole('alert');
+    expect(revoke.error).toMatchObject({ code: 'protocol_error' });
+    expect(rowIds().sort()).toEqual([phone.sessionId, me].sort());
+  });
+
   it('signs this device out once the server confirms a target that includes it', async () => {
     const { others } = await fourDevices();
     const held = holdRevocations(session.client);

@@ -1,11 +1,11 @@
-import { forwardRef, useEffect, useId, useMemo, useState } from 'react';
+import { forwardRef, useId, useMemo, useState } from 'react';
 import type { ComponentPropsWithoutRef, ReactNode } from 'react';
 import type { RevokeTarget, SessionView } from '../../client/types';
 import { useRevoke, useSession, useSessions } from '../../react';
 import { targetIncludes } from '../../react/sessionsCache';
 import { ActionsBar } from './ActionsBar';
 import type { ColumnId } from './columns';
-import { columnHeader, normalizeColumns } from './columns';
+import { columnHeader, columnTime, normalizeColumns } from './columns';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { ConfirmFunction } from './confirmRequest';
 import type { ActiveSessionsMessages, ActiveSessionsMessagesInput } from './messages';
@@ -18,6 +18,7 @@ import { sharedFormatters } from './sharedFormatters';
 import type { BulkRevokeTarget } from './useRevokeFlow';
 import { useRevokeFlow } from './useRevokeFlow';
 import { useRowFocus } from './useRowFocus';
+import { useSessionOwner } from './useSessionOwner';
 import { useSteppedNow } from './useSteppedNow';
 import { VisuallyHidden } from './VisuallyHidden';
 
@@ -57,7 +58,10 @@ export interface ActiveSessionsTableProps extends Omit<
   unstyled?: boolean;
   /** Level of the heading (default 2). */
   headingLevel?: 2 | 3 | 4 | 5 | 6;
-  /** Clock for relative times, in milliseconds (default `Date.now`). */
+  /**
+   * Clock for relative times, in milliseconds (default `Date.now`). Shown times update on
+   * their own when they would read differently ("1 hour ago" to "2 hours ago").
+   */
   now?: () => number;
   /** Renders the device cell. */
   renderDevice?: (session: SessionView, context: DeviceRenderContext) => ReactNode;
@@ -107,7 +111,12 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
     );
 
     const session = useSession();
-    const [offset, setOffset] = useState(0);
+    const owner = useSessionOwner(session);
+    // The page belongs to one owner and page size: signing out, in again or as someone
+    // else, or a new page size, starts from the first page.
+    const [page, setPage] = useState({ owner, pageSize, offset: 0 });
+    const offset = page.owner === owner && page.pageSize === pageSize ? page.offset : 0;
+    const setOffset = (next: number) => setPage({ owner, pageSize, offset: next });
     const query = useSessions({ limit: pageSize, offset });
     const revoke = useRevoke();
 
@@ -134,34 +143,44 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
                 ? 'empty'
                 : 'ready';
 
-    // After rows vanish (revoked here or elsewhere), an offset past the end shows the last page.
+    // After rows vanish (revoked here or elsewhere), an offset past the end shows the last
+    // page. Corrected while rendering, so the empty page is never painted ("0–20 of 20").
     const data = query.data;
-    useEffect(() => {
-      if (data && data.sessions.length === 0 && offset > 0) {
-        setOffset(data.total > 0 ? Math.floor((data.total - 1) / pageSize) * pageSize : 0);
-      }
-    }, [data, offset, pageSize]);
-
-    // A new page size starts from the first page.
-    const [seenPageSize, setSeenPageSize] = useState(pageSize);
-    if (seenPageSize !== pageSize) {
-      setSeenPageSize(pageSize);
-      setOffset(0);
+    if (data && data.sessions.length === 0 && offset > 0) {
+      const lastPage = data.total > 0 ? Math.floor((data.total - 1) / pageSize) * pageSize : 0;
+      if (lastPage !== offset) setOffset(lastPage);
     }
 
+    // The page shown: the one asked for, or its predecessor while it loads.
+    const shownOffset = data?.offset ?? offset;
     const focus = useRowFocus(
       sessions,
-      state === 'ready',
+      shownOffset,
+      // A page still on its way (its predecessor shown meanwhile) has no rows to focus yet.
+      state === 'ready' && !query.isPlaceholderData,
       state !== 'ready' && state !== 'loading',
     );
-    const flow = useRevokeFlow({ revoke, messages, confirm, onRevoked, focus });
+    const flow = useRevokeFlow({ owner, revoke, messages, confirm, onRevoked, focus });
+
+    // A later page that fails to load keeps the paging controls, so the user can go back
+    // to the pages that worked instead of only trying again.
+    const pageFailed = state === 'error' && session.status !== 'error' && offset > 0;
 
     const retry = () => {
       if (session.status === 'error') session.refresh().catch(() => undefined);
       else void query.refetch();
     };
 
-    const nowMs = useSteppedNow(now);
+    const shownTimes: Date[] = [];
+    if (state === 'ready') {
+      for (const row of sessions) {
+        for (const column of columns) {
+          const time = columnTime(column, row);
+          if (time) shownTimes.push(time);
+        }
+      }
+    }
+    const nowMs = useSteppedNow(now, shownTimes);
     const Heading = `h${headingLevel}` as const;
     const showActions = session.status === 'authenticated';
     const defaultActions = (
@@ -292,13 +311,13 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
           </div>
         ) : null}
         {body}
-        {state === 'ready' && (offset > 0 || total > sessions.length) ? (
+        {(state === 'ready' && (offset > 0 || total > sessions.length)) || pageFailed ? (
           <Pagination
             offset={offset}
-            shownOffset={data?.offset ?? offset}
+            shownOffset={shownOffset}
             pageSize={pageSize}
             count={sessions.length}
-            total={total}
+            total={pageFailed ? null : total}
             messages={messages}
             formatters={formatters}
             onOffsetChange={setOffset}

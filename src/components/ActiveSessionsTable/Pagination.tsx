@@ -10,7 +10,8 @@ export interface PaginationProps {
   pageSize: number;
   /** Rows on the current page. */
   count: number;
-  total: number;
+  /** `null` while unknown: the page asked for could not be loaded. */
+  total: number | null;
   messages: ActiveSessionsMessages;
   formatters: SessionFormatters;
   onOffsetChange: (offset: number) => void;
@@ -18,14 +19,18 @@ export interface PaginationProps {
 
 /**
  * Previous / next and "1–10 of 23". Edge buttons use `aria-disabled`, so a focused
- * button keeps its focus when it reaches the first or last page.
+ * button keeps its focus when it reaches the first or last page. When a page fails to
+ * load, Previous stays as the way back, with no range and no Next.
  */
 export function Pagination(props: PaginationProps) {
   const { offset, shownOffset, pageSize, count, total, messages, formatters, onOffsetChange } =
     props;
   const hasPrevious = offset > 0;
-  const hasNext = offset + pageSize < total;
-  const from = count === 0 ? 0 : shownOffset + 1;
+  const hasNext = total !== null && offset + pageSize < total;
+  // The page shown: the previous one stays while the next loads, unless it has no rows
+  // left; then the range is the page on its way.
+  const start = count > 0 ? shownOffset : offset;
+  const end = count > 0 ? shownOffset + count : Math.min(offset + pageSize, total ?? 0);
   return (
     <nav className="rds-pagination" aria-label={messages.paginationLabel}>
       <button
@@ -37,11 +42,13 @@ export function Pagination(props: PaginationProps) {
         {messages.previousPage}
       </button>
       <span className="rds-page-range" aria-live="polite">
-        {messages.pageRange({
-          from: formatters.number(from),
-          to: formatters.number(shownOffset + count),
-          total: formatters.number(total),
-        })}
+        {total === null
+          ? null
+          : messages.pageRange({
+              from: formatters.number(end > start ? start + 1 : 0),
+              to: formatters.number(end > start ? end : 0),
+              total: formatters.number(total),
+            })}
       </span>
       <button
         type="button"

@@ -2,7 +2,7 @@ import { memo, useCallback } from 'react';
 import type { ReactNode } from 'react';
 import type { SessionView } from '../../client/types';
 import type { ColumnId } from './columns';
-import { columnHeader } from './columns';
+import { columnHeader, columnTime } from './columns';
 import { DeviceCell } from './DeviceCell';
 import type { DeviceDescription } from './describeDevice';
 import { describeDevice } from './describeDevice';
@@ -73,11 +73,11 @@ export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
       case 'location':
         return formatters.country(session.countryCode);
       case 'signedIn':
-        return <RelativeTime date={session.createdAt} now={now} formatters={formatters} />;
       case 'lastActive':
-        return <RelativeTime date={session.lastSeenAt} now={now} formatters={formatters} />;
-      case 'expires':
-        return <RelativeTime date={session.expiresAt} now={now} formatters={formatters} />;
+      case 'expires': {
+        const time = columnTime(column, session);
+        return time ? <RelativeTime date={time} now={now} formatters={formatters} /> : null;
+      }
       case 'actions': {
         const defaultButton = (
           <button

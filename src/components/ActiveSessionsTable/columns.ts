@@ -1,3 +1,4 @@
+import type { SessionView } from '../../client/types';
 import type { ActiveSessionsMessages } from './messages';
 
 /** The table's columns, in their default order. */
@@ -35,4 +36,18 @@ export function columnHeader(column: ColumnId, messages: ActiveSessionsMessages)
 export function normalizeColumns(columns: readonly ColumnId[] | undefined): ColumnId[] {
   if (!columns) return [...defaultColumns];
   return [...new Set(columns)].filter((column) => defaultColumns.includes(column));
+}
+
+/** The time a column shows as "3 hours ago", or `null` for a column that shows none. */
+export function columnTime(column: ColumnId, session: SessionView): Date | null {
+  switch (column) {
+    case 'signedIn':
+      return session.createdAt;
+    case 'lastActive':
+      return session.lastSeenAt;
+    case 'expires':
+      return session.expiresAt;
+    default:
+      return null;
+  }
 }

@@ -1,11 +1,14 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { FocusEvent, RefObject } from 'react';
 import type { SessionView } from '../../client/types';
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect';
 
 interface Intent {
   /** The row being revoked. */
   id: string;
   index: number;
+  /** The offset of the page it was on. */
+  pageOffset: number;
   /** `leaving` until the row is gone; `returning` once its revocation failed. */
   phase: 'leaving' | 'returning';
   /** Where focus stood when the revocation failed. */
@@ -44,25 +47,31 @@ const focusFirstIn = (element: Element | undefined): boolean => {
 
 /**
  * Keeps keyboard users in place while rows come and go: after a revoked row disappears,
- * focus moves to the next row's button (or the heading); a row that comes back after a
+ * focus moves to the next row's button (the previous page's last row when its page
+ * emptied, or the heading), once that page is loaded; a row that comes back after a
  * failure gets its focus back; any other loss of focus from inside the table (a state
  * change, a row revoked elsewhere) lands on the heading rather than on <body>.
  */
-export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boolean): RowFocus {
+export function useRowFocus(
+  sessions: SessionView[],
+  pageOffset: number,
+  settled: boolean,
+  gone: boolean,
+): RowFocus {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const rows = useRef(new Map<string, HTMLTableRowElement>());
   const intent = useRef<Intent | null>(null);
   const focusWithin = useRef(false);
   // Rows take no index prop (it would re-render every row below a removed one);
   // the position is looked up here when a revocation starts.
-  const latestSessions = useRef(sessions);
-  useLayoutEffect(() => {
-    latestSessions.current = sessions;
+  const latestPage = useRef({ sessions, pageOffset });
+  useIsomorphicLayoutEffect(() => {
+    latestPage.current = { sessions, pageOffset };
   });
   // Bumped when a revocation fails, so the effect runs even if no row changed yet.
   const [failures, setFailures] = useState(0);
 
-  useLayoutEffect(() => {
+  useIsomorphicLayoutEffect(() => {
     const current = intent.current;
     if (current?.phase === 'returning') {
       const row = rows.current.get(current.id);
@@ -74,13 +83,18 @@ export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boo
     if (current && settled) {
       if (sessions.some((session) => session.id === current.id)) return;
       intent.current = null;
-      const next = sessions[Math.min(current.index, sessions.length - 1)];
+      // The next row has taken the revoked one's place; when the revoked row was the
+      // last of its page, the page before it is shown and its last row stood just before.
+      const next =
+        pageOffset < current.pageOffset
+          ? sessions[sessions.length - 1]
+          : sessions[Math.min(current.index, sessions.length - 1)];
       if (!focusFirstIn(next ? rows.current.get(next.id) : undefined)) headingRef.current?.focus();
       return;
     }
     if (gone) intent.current = null;
     if (focusWithin.current && focusIsLost()) headingRef.current?.focus();
-  }, [sessions, settled, gone, failures]);
+  }, [sessions, pageOffset, settled, gone, failures]);
 
   const rowRef = useCallback((id: string, element: HTMLTableRowElement | null) => {
     if (element) rows.current.set(id, element);
@@ -92,16 +106,18 @@ export function useRowFocus(sessions: SessionView[], settled: boolean, gone: boo
       headingRef,
       rowRef,
       leaving(id) {
+        const { sessions: shown, pageOffset: offset } = latestPage.current;
         const index = Math.max(
           0,
-          latestSessions.current.findIndex((session) => session.id === id),
+          shown.findIndex((session) => session.id === id),
         );
-        intent.current = { id, index, phase: 'leaving' };
+        intent.current = { id, index, pageOffset: offset, phase: 'leaving' };
       },
       returning(id) {
         const index = intent.current?.index ?? 0;
+        const pageOffset = intent.current?.pageOffset ?? latestPage.current.pageOffset;
         const focusedAtFailure = typeof document === 'undefined' ? null : document.activeElement;
-        intent.current = { id, index, phase: 'returning', focusedAtFailure };
+        intent.current = { id, index, pageOffset, phase: 'returning', focusedAtFailure };
         setFailures((count) => count + 1);
       },
       onFocus() {

@@ -8,7 +8,7 @@ import type { SessionClient } from '../../../src/client/types';
 import type { ActiveSessionsTableProps } from '../../../src/components';
 import { ActiveSessionsTable } from '../../../src/components';
 import { SessionProvider } from '../../../src/react';
-import type { TestDeviceOptions, TestSession } from '../../../src/testing';
+import type { TestDeviceOptions, TestSession, TestUser } from '../../../src/testing';
 import { createTestSession } from '../../../src/testing';
 
 export { rewriteList } from '../../../stories/support/rewriteList';
@@ -37,6 +37,8 @@ export interface TableSetup {
   /** Render with a second tab of this device, which restores the session on mount. */
   newTab?: boolean;
   props?: Partial<ActiveSessionsTableProps>;
+  /** Users the server knows besides the test user, to sign in as someone else. */
+  users?: TestUser[];
   /** Wraps the client's fetch, for a backend that answers differently from the reference one. */
   fetch?: (inner: typeof fetch) => typeof fetch;
   before?: (session: TestSession) => void | Promise<void>;
@@ -60,6 +62,7 @@ export async function renderTable(setup: TableSetup = {}) {
   const clock = createClock();
   const session = createTestSession({
     now: clock.now,
+    ...(setup.users ? { server: { users: setup.users } } : {}),
     device: { deviceType: 'desktop', model: 'MacBook Pro', country: 'US' },
   });
   open.push(session);
