@@ -313,9 +313,15 @@ export function createSessionClient<P extends Profile = Profile>(
       ?.getHighEntropyValues(['model', 'platformVersion'])
       .catch(() => undefined);
     return coordinator.withLock(async () => {
-      // A sign-out left pending is finished first, with its own key. While the server cannot
-      // be told, the login fails with that error and the pending sign-out stays, whole.
-      await revokePending();
+      // A sign-out left pending is finished first, with its own key; if the server cannot be
+      // told, its key goes anyway: finalize, with the old cookie, ends that session too (the
+      // server does so for the same user; another user's login leaves it without a key).
+      const pending = await storage.get<number>(PENDING);
+      if (pending !== undefined)
+        await revokePending().catch(async () => {
+          await coordinator.forget(pending);
+          await storage.del(PENDING);
+        });
       // The old key stays until the server accepted the new one: a failed login ends nothing.
       const key = await keys.create(Math.max(outGeneration, token?.generation ?? 0));
       const { res, body } = await http.call({
