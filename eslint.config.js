@@ -10,7 +10,8 @@ const noFrameworkImports = {
       patterns: [
         {
           group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/*'],
-          message: 'src/client and src/server must stay framework-agnostic: no React or react-query.',
+          message:
+            'src/client and src/server must stay framework-agnostic: no React or react-query.',
         },
       ],
     },

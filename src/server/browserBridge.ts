@@ -1,3 +1,4 @@
+import { isInsecureLocalhost } from './cookies';
 import type { CookieSameSite, SessionServer } from './types';
 
 /** Options of {@link createBrowserBridge}: what this simulated device sends. */
@@ -36,6 +37,14 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
   return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
 }
 
+/**
+ * Whether a browser keeps and sends `Secure` cookies for this URL: https, or plain-http
+ * localhost, which browsers treat as a secure context. Elsewhere over http they refuse them.
+ */
+function allowsSecureCookies(url: URL): boolean {
+  return url.protocol === 'https:' || isInsecureLocalhost(url.href);
+}
+
 async function readBody(
   body: BodyInit | null | undefined,
   headers: Headers,
@@ -57,7 +66,8 @@ function abortReason(signal: AbortSignal): unknown {
  * A `fetch` for in-browser use (Storybook, tests) that calls the server core directly,
  * with its own cookie jar and User-Agent: browsers' `Request`/`Response` silently drop
  * `Cookie`, `User-Agent` and `Set-Cookie`. One bridge is one device. A dropped answer
- * rejects with `TypeError('Failed to fetch')` and sets no cookie.
+ * rejects with `TypeError('Failed to fetch')` and sets no cookie. Like a browser, it neither
+ * keeps nor sends `Secure` cookies over plain http, except on localhost.
  *
  * @example
  * const server = createSessionServer({ users });
@@ -97,7 +107,10 @@ export function createBrowserBridge(
     }
     if (options.userAgent && !headers.has('user-agent'))
       headers.set('user-agent', options.userAgent);
-    const cookies = live().filter((cookie) => pathMatches(url.pathname, cookie.path));
+    const secureContext = allowsSecureCookies(url);
+    const cookies = live().filter(
+      (cookie) => pathMatches(url.pathname, cookie.path) && (secureContext || !cookie.secure),
+    );
     if (cookies.length > 0) {
       headers.set('cookie', cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; '));
     }
@@ -121,6 +134,8 @@ export function createBrowserBridge(
 
     const now = server.now();
     for (const cookie of response.cookies) {
+      // A browser ignores a Secure Set-Cookie from a non-secure URL, whether it sets or clears.
+      if (cookie.secure && !secureContext) continue;
       jar = jar.filter((kept) => kept.name !== cookie.name || kept.path !== cookie.path);
       if (cookie.maxAge > 0) {
         const { maxAge: _maxAge, ...rest } = cookie;

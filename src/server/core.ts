@@ -6,6 +6,7 @@ import { listSessions, revokeSessions } from './meEndpoints';
 import { logout, refresh } from './refreshEndpoints';
 import { clearedRefreshToken, readRefreshToken, type Reply } from './reply';
 import { isInGrace, lookupRefreshToken } from './rotation';
+import { JWKS_MAX_AGE_SECONDS } from './tokenIssuer';
 import type { CoreRequest, CoreResponse, RequestLogEntry } from './types';
 
 /** Where the session API lives on its origin. */
@@ -200,7 +201,9 @@ export function createCore(
       ...reply.headers,
       Date: new Date(nowMs).toUTCString(),
       'Cache-Control':
-        path === JWKS_PATH && reply.status === 200 ? 'public, max-age=300' : 'no-store',
+        path === JWKS_PATH && reply.status === 200
+          ? `public, max-age=${JWKS_MAX_AGE_SECONDS}`
+          : 'no-store',
       Vary: 'Origin',
     };
     if (server.nonce && headers['DPoP-Nonce'] === undefined) {

@@ -56,7 +56,9 @@ export function describeDevice(hintsInput: unknown, userAgent: string | null): D
   const osName = hints.platform ?? ua?.os.name ?? '';
   // A UA version only describes the UA's own OS; never pair it with a hinted OS of another name.
   const uaOsVersion = ua?.os.name && ua.os.name === osName ? (ua.os.version ?? '') : '';
-  const osVersion = [osName, hints.platformVersion ?? uaOsVersion].filter(Boolean).join(' ');
+  const version =
+    hints.platformVersion === undefined ? uaOsVersion : releaseName(osName, hints.platformVersion);
+  const osVersion = [osName, version].filter(Boolean).join(' ');
 
   const browserName = hints.browser ?? ua?.browser.name ?? '';
   const uaBrowserVersion =
@@ -88,6 +90,23 @@ function androidModel(userAgent: string | null): string | undefined {
   return model && model !== 'K' && model !== 'wv'
     ? sanitizeDeviceHints({ model }).model
     : undefined;
+}
+
+/**
+ * The OS version people know from a client hint's `platformVersion`: Android "16.0.0" is
+ * "16" and macOS "15.1.0" is "15.1" (trailing ".0" parts dropped). Windows reports its own
+ * UA-CH numbering, not the release: 13 and up is 11, 1 to 10 is 10, 0 (7, 8 or 8.1) and
+ * anything else names no version.
+ *
+ * @see https://learn.microsoft.com/en-us/microsoft-edge/web-platform/how-to-detect-win11
+ */
+function releaseName(osName: string, platformVersion: string): string {
+  if (osName.toLowerCase() !== 'windows') return platformVersion.replace(/(?:\.0+)+$/, '');
+  const major = /^(\d+)(?:\.\d+)*$/.exec(platformVersion)?.[1];
+  if (major === undefined) return '';
+  const number = Number(major);
+  if (number >= 13) return '11';
+  return number >= 1 && number <= 10 ? '10' : '';
 }
 
 function normaliseType(type: string | undefined): DeviceInfo['type'] {

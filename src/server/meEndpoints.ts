@@ -63,8 +63,12 @@ function readPagination(query: URLSearchParams): { limit: number; offset: number
   const offsetText = query.get('offset');
   const limit = limitText === null ? 10 : DIGITS.test(limitText) ? Number(limitText) : NaN;
   if (!(limit >= 1 && limit <= 100)) throw new HttpError(400, 'invalid_pagination_limit');
-  const offset = offsetText === null ? 0 : DIGITS.test(offsetText) ? Number(offsetText) : NaN;
-  if (!Number.isFinite(offset)) throw new HttpError(400, 'invalid_pagination_offset');
+  if (offsetText !== null && !DIGITS.test(offsetText)) {
+    throw new HttpError(400, 'invalid_pagination_offset');
+  }
+  // Any digits are a valid offset; one beyond the safe integers is past every end, and is
+  // echoed as the largest safe integer rather than an imprecise number or Infinity.
+  const offset = Math.min(Number(offsetText ?? 0), Number.MAX_SAFE_INTEGER);
   return { limit, offset };
 }
 

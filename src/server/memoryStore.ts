@@ -17,7 +17,8 @@ const SWEEP_BATCH = 64;
 /**
  * An in-memory {@link SessionStore}. Values are kept as JSON strings, so two server
  * instances sharing one store never share object references, exactly as with an
- * external store, and compare-and-swap compares serialised values.
+ * external store. Compare-and-swap compares values as JSON holds them, deep and
+ * whatever the order of object keys.
  *
  * @example
  * const store = createMemoryStore();
@@ -81,9 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       writeOptions?: StoreWriteOptions,
     ): Promise<boolean> {
       const entry = read(key);
-      if (expected === undefined ? entry !== undefined : entry?.json !== serialize(expected)) {
-        return false;
-      }
+      if (expected === undefined ? entry !== undefined : !sameJson(entry, expected)) return false;
       if (next === undefined) entries.delete(key);
       else write(key, next, writeOptions);
       return true;
@@ -106,6 +105,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return { count, expiresAtMs };
     },
   };
+}
+
+/** Deep equality of the stored value and `expected` as JSON reads them (key order aside). */
+function sameJson(entry: Entry | undefined, expected: unknown): boolean {
+  return entry !== undefined && deepEqual(JSON.parse(entry.json), JSON.parse(serialize(expected)));
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every(
+    (key) =>
+      Object.hasOwn(b, key) &&
+      deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
 
 function serialize(value: unknown): string {

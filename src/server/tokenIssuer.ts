@@ -22,9 +22,12 @@ export interface TokenIssuer {
   }): Promise<{ accessToken: string; expiresAt: number }>;
   /** Checks signature (by `kid`), `exp` and `iss`; throws `InvalidTokenError`. */
   verify(token: string, options: { issuer: string }): Promise<AccessTokenClaims>;
-  /** The public keys, including retired ones whose tokens may still be live. */
+  /** The public keys: the signing one, a staged one, and retired ones whose tokens may be live. */
   jwks(): Promise<{ keys: Array<Record<string, unknown>> }>;
-  /** Starts signing with a new key; the old one stays published until its tokens expire. */
+  /**
+   * Publishes a new key at once and signs with it once every cached JWKS can hold it
+   * (`JWKS_MAX_AGE_SECONDS` later); the old key stays published until its tokens expire.
+   */
   rotateSigningKey(): Promise<void>;
 }
 
@@ -43,11 +46,24 @@ interface StoredKey {
   createdAtMs: number;
 }
 
-/** The `signing-keys` store entry: one key signs, retired ones only verify. */
+type SigningKey = StoredKey & { privateJwk: JWK };
+
+/**
+ * The `signing-keys` store entry: one key signs, a staged one is published ahead of signing,
+ * retired ones only verify.
+ */
 interface KeyRing {
-  current: StoredKey & { privateJwk: JWK };
+  current: SigningKey;
+  /** Published now; it replaces `current` at `signsFromMs`. Absent from stores of older versions. */
+  next?: SigningKey & { signsFromMs: number };
   retired: Array<StoredKey & { retiredAtMs: number }>;
 }
+
+/**
+ * How long verifiers may cache the JWKS (its `Cache-Control: max-age`). A new key is
+ * published this long before it signs, so a verifier's cached copy always holds the key.
+ */
+export const JWKS_MAX_AGE_SECONDS = 300;
 
 const STORE_KEY = 'signing-keys';
 const MAX_SWAP_ATTEMPTS = 5;
@@ -58,7 +74,7 @@ function checkString(value: unknown, name: string): asserts value is string {
   }
 }
 
-async function createKey(nowMs: number): Promise<KeyRing['current']> {
+async function createKey(nowMs: number): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const [publicJwk, privateJwk] = await Promise.all([exportJWK(publicKey), exportJWK(privateKey)]);
   const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
@@ -92,10 +108,27 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     return key;
   }
 
+  /**
+   * The ring as of `nowMs`: a staged key whose time has come signs, and the key it replaces
+   * is retired from that moment. Computed from the stored ring and the clock alone, so every
+   * instance sharing the store switches at the same time without writing.
+   */
+  function settle(ring: KeyRing, nowMs: number): KeyRing {
+    const { next } = ring;
+    if (next === undefined || nowMs < next.signsFromMs) return ring;
+    const { privateJwk: _dropped, ...retiring } = ring.current;
+    const { signsFromMs, ...current } = next;
+    return { current, retired: [...ring.retired, { ...retiring, retiredAtMs: signsFromMs }] };
+  }
+
   /** Retired keys whose last token may still be unexpired. */
-  function liveRetired(ring: KeyRing): KeyRing['retired'] {
-    const nowMs = now();
+  function liveRetired(ring: KeyRing, nowMs: number): KeyRing['retired'] {
     return ring.retired.filter((key) => nowMs < key.retiredAtMs + ttlSeconds * 1000);
+  }
+
+  /** Every key a token of this issuer may carry now: signing, staged, and live retired ones. */
+  function published(ring: KeyRing, nowMs: number): StoredKey[] {
+    return [ring.current, ...(ring.next ? [ring.next] : []), ...liveRetired(ring, nowMs)];
   }
 
   // Re-read on every use: another instance may have rotated since.
@@ -114,8 +147,9 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       checkString(input.userId, 'userId');
       checkString(input.sessionId, 'sessionId');
       checkString(input.issuer, 'issuer');
-      const ring = await loadRing();
-      const iat = Math.floor(now() / 1000);
+      const nowMs = now();
+      const ring = settle(await loadRing(), nowMs);
+      const iat = Math.floor(nowMs / 1000);
       const exp = Math.min(iat + ttlSeconds, input.notAfterSeconds ?? Number.POSITIVE_INFINITY);
       const claims: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(input.profile ?? {})) {
@@ -141,8 +175,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     },
 
     async verify(token, { issuer }) {
-      const ring = await loadRing();
-      const candidates = [ring.current, ...liveRetired(ring)];
+      const nowMs = now();
+      const candidates = published(settle(await loadRing(), nowMs), nowMs);
       return checkAccessToken(
         token,
         async (header) => {
@@ -150,14 +184,14 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
           if (match === undefined) throw new Error('unknown kid');
           return importOnce(`public:${match.kid}`, match.publicJwk);
         },
-        { issuer, nowMs: now() },
+        { issuer, nowMs },
       );
     },
 
     async jwks() {
-      const ring = await loadRing();
+      const nowMs = now();
       return {
-        keys: [ring.current, ...liveRetired(ring)].map(({ kid, publicJwk }) => ({
+        keys: published(settle(await loadRing(), nowMs), nowMs).map(({ kid, publicJwk }) => ({
           ...publicJwk,
           kid,
           alg: 'ES256',
@@ -167,19 +201,22 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     },
 
     async rotateSigningKey() {
-      const next = await createKey(now());
-      let ring = await loadRing();
-      const retiring = ring.current.kid;
+      const staged = await createKey(now());
+      let stored = await loadRing();
+      const stagedBefore = stored.next?.kid;
       for (let attempt = 0; attempt < MAX_SWAP_ATTEMPTS; attempt += 1) {
-        const { privateJwk: _dropped, ...retired } = ring.current;
+        const nowMs = now();
+        const ring = settle(stored, nowMs);
+        // A key staged earlier and not yet signing has signed nothing: the new one replaces it.
         const rotated: KeyRing = {
-          current: next,
-          retired: [...liveRetired(ring), { ...retired, retiredAtMs: now() }],
+          current: ring.current,
+          next: { ...staged, signsFromMs: nowMs + JWKS_MAX_AGE_SECONDS * 1000 },
+          retired: liveRetired(ring, nowMs),
         };
-        if (await store.compareAndSwap<KeyRing>(STORE_KEY, ring, rotated)) return;
-        ring = await loadRing();
-        // Another instance rotated meanwhile: the key we meant to retire is retired.
-        if (ring.current.kid !== retiring) return;
+        if (await store.compareAndSwap<KeyRing>(STORE_KEY, stored, rotated)) return;
+        stored = await loadRing();
+        // Another instance staged a key meanwhile: a rotation is under way, as asked.
+        if (stored.next?.kid !== stagedBefore) return;
       }
       throw new Error('Could not rotate the signing key in the store.');
     },

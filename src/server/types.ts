@@ -158,7 +158,13 @@ export interface SessionServerAdmin {
   listUserSessions(userId: string): Promise<WireSessionView[]>;
   /** Whether a session is live (for app backends' `isSessionActive` check). */
   isSessionActive(sessionId: string): Promise<boolean>;
-  /** Starts signing with a new key; the old one stays in the JWKS. */
+  /**
+   * Rotates the access-token signing key. The new key is in the JWKS at once and signs 300 s
+   * later (the JWKS `max-age`, by the server clock), so a verifier holding a cached JWKS never
+   * meets an unknown `kid`; the old key signs until then and stays published until its last
+   * token expires. Instances sharing a store switch together. A second call before the switch
+   * replaces the waiting key, and restarts the wait.
+   */
   rotateSigningKey(): Promise<void>;
 }
 

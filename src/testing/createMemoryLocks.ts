@@ -1,14 +1,25 @@
-interface Waiting {
-  name: string;
-  mode: LockMode;
-  clientId: string;
-  grant: () => void;
+interface Held {
+  readonly name: string;
+  readonly mode: LockMode;
+  readonly clientId: string;
+  /** Rejects the request's promise when the lock is stolen. */
+  readonly steal: (reason: DOMException) => void;
 }
 
-let clients = 0;
+interface Pending {
+  readonly name: string;
+  readonly mode: LockMode;
+  readonly clientId: string;
+  readonly grant: () => void;
+}
+
+let managers = 0;
+
+const notSupported = (message: string) =>
+  Promise.reject(new DOMException(message, 'NotSupportedError'));
 
 /**
- * An in-memory Web Locks manager (exclusive and shared modes, `ifAvailable`,
+ * An in-memory Web Locks manager (exclusive and shared modes, `ifAvailable`, `steal`,
  * `signal`, `query()`), for test environments such as happy-dom and jsdom that have
  * no `navigator.locks`. Clients that share one act as tabs of one origin: they
  * coalesce refreshes and see each other as live peers, as they would in a browser.
@@ -16,25 +27,30 @@ let clients = 0;
  * @example
  * const locks = createMemoryLocks()
  * createSessionClient({ baseUrl, fetch, environment: { locks } })
- * @see https://w3c.github.io/web-locks/
+ * @see https://w3c.github.io/web-locks/#api-lock-manager
  */
 export function createMemoryLocks(): LockManager {
-  const held: Array<{ name: string; mode: LockMode; clientId: string }> = [];
-  const waiting: Waiting[] = [];
+  const clientId = `memory-lock-client-${(managers += 1)}`;
+  const held: Held[] = [];
+  const queues = new Map<string, Pending[]>();
 
-  const grantable = (name: string, mode: LockMode): boolean =>
+  const queueOf = (name: string): Pending[] => {
+    let queue = queues.get(name);
+    if (!queue) queues.set(name, (queue = []));
+    return queue;
+  };
+
+  // https://w3c.github.io/web-locks/#lock-request-grantable: only the first of the name's queue,
+  // and only when no held lock conflicts (shared is compatible with shared).
+  const free = (name: string, mode: LockMode): boolean =>
     !held.some((lock) => lock.name === name && (mode === 'exclusive' || lock.mode === 'exclusive'));
 
-  // First come, first served per name: a waiter never overtakes an earlier one.
-  const pump = (): void => {
-    for (const entry of [...waiting]) {
-      const earlier = waiting
-        .slice(0, waiting.indexOf(entry))
-        .some((other) => other.name === entry.name);
-      if (earlier || !grantable(entry.name, entry.mode)) continue;
-      waiting.splice(waiting.indexOf(entry), 1);
-      entry.grant();
-    }
+  // https://w3c.github.io/web-locks/#process-the-lock-request-queue: grants in order, stops at
+  // the first request that must wait, so none overtakes an earlier one.
+  const processQueue = (name: string): void => {
+    const queue = queueOf(name);
+    while (queue.length > 0 && free(name, queue[0]!.mode)) queue.shift()!.grant();
+    if (queue.length === 0) queues.delete(name);
   };
 
   const request = <T>(
@@ -42,39 +58,84 @@ export function createMemoryLocks(): LockManager {
     optionsOrCallback: LockOptions | LockGrantedCallback<T>,
     maybeCallback?: LockGrantedCallback<T>,
   ): Promise<T> => {
-    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
-    const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
+    const options = typeof optionsOrCallback === 'function' ? {} : (optionsOrCallback ?? {});
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
     const mode = options.mode ?? 'exclusive';
-    const clientId = `memory-lock-client-${(clients += 1)}`;
-    const signal = options.signal;
+    const { ifAvailable = false, steal = false, signal } = options;
+
+    if (typeof callback !== 'function')
+      return Promise.reject(new TypeError('"callback" must be a function'));
+    if (mode !== 'exclusive' && mode !== 'shared')
+      return Promise.reject(new TypeError('"mode" must be "exclusive" or "shared"'));
+    if (name.startsWith('-')) return notSupported('Lock names starting with "-" are reserved');
+    if (steal && ifAvailable) return notSupported('"steal" and "ifAvailable" cannot be combined');
+    if (steal && mode !== 'exclusive') return notSupported('"steal" requires mode "exclusive"');
+    if (signal && (steal || ifAvailable))
+      return notSupported('"signal" cannot be combined with "steal" or "ifAvailable"');
     if (signal?.aborted) return Promise.reject(signal.reason);
 
-    if (options.ifAvailable && !(grantable(name, mode) && !waiting.some((w) => w.name === name))) {
+    const queue = queueOf(name);
+    if (ifAvailable && (queue.length > 0 || !free(name, mode))) {
+      if (queue.length === 0) queues.delete(name);
       return Promise.resolve().then(() => callback(null));
     }
-    return new Promise<void>((resolve, reject) => {
-      const entry: Waiting = { name, mode, clientId, grant: () => resolve() };
-      waiting.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const at = waiting.indexOf(entry);
-          if (at === -1) return;
-          waiting.splice(at, 1);
-          reject(signal.reason);
+
+    return new Promise<T>((resolve, reject) => {
+      let stolen = false;
+      const lock: Held = {
+        name,
+        mode,
+        clientId,
+        steal: (reason) => {
+          stolen = true;
+          reject(reason);
         },
-        { once: true },
-      );
-      pump();
-    }).then(async () => {
-      const lock = { name, mode, clientId };
-      held.push(lock);
-      try {
-        return await callback({ name, mode } as Lock);
-      } finally {
-        held.splice(held.indexOf(lock), 1);
-        pump();
+      };
+      // The bookkeeping is synchronous, so every later request, `ifAvailable` and query() see
+      // the lock taken; the callback runs a microtask later, as a browser runs it in a task.
+      const grant = () => {
+        signal?.removeEventListener('abort', abort);
+        held.push(lock);
+        const release = () => {
+          const at = held.indexOf(lock);
+          if (at === -1) return;
+          held.splice(at, 1);
+          processQueue(name);
+        };
+        // A stolen lock's promise has rejected already; its callback's outcome is dropped.
+        Promise.resolve()
+          .then(() => callback({ name, mode } as Lock))
+          .then(
+            (value) => {
+              release();
+              if (!stolen) resolve(value);
+            },
+            (error: unknown) => {
+              release();
+              if (!stolen) reject(error);
+            },
+          );
+      };
+      const pending: Pending = { name, mode, clientId, grant };
+      const abort = () => {
+        const at = queue.indexOf(pending);
+        if (at === -1) return;
+        queue.splice(at, 1);
+        reject(signal!.reason);
+        processQueue(name);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+
+      if (steal) {
+        for (const other of held.filter((lock) => lock.name === name)) {
+          held.splice(held.indexOf(other), 1);
+          other.steal(new DOMException('The lock was stolen', 'AbortError'));
+        }
+        queue.unshift(pending);
+      } else {
+        queue.push(pending);
       }
+      processQueue(name);
     });
   };
 
@@ -82,7 +143,9 @@ export function createMemoryLocks(): LockManager {
     request: request as LockManager['request'],
     query: async () => ({
       held: held.map(({ name, mode, clientId }) => ({ name, mode, clientId })),
-      pending: waiting.map(({ name, mode, clientId }) => ({ name, mode, clientId })),
+      pending: [...queues.values()]
+        .flat()
+        .map(({ name, mode, clientId }) => ({ name, mode, clientId })),
     }),
   };
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { RequestLogEntry } from '../../src/server';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { verifyAccessToken, type RequestLogEntry } from '../../src/server';
 import { createDevice, errorOf, refreshRequest } from './helpers/device';
 import { createTestServer } from './helpers/server';
 
@@ -49,6 +50,39 @@ describe('admin', () => {
     expect((await device.list()).status).toBe(200);
     await device.refresh();
     expect((await device.list()).status).toBe(200);
+  });
+
+  describe('rotateSigningKey and back ends that cache the JWKS', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('lets a back end that fetched the JWKS just before the rotation accept the tokens signed after it', async () => {
+      const origin = 'https://auth.rotation.test';
+      const { server, clock } = createTestServer({ publicOrigin: origin });
+      const device = await createDevice(server, { origin });
+      await device.login();
+      vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+        server.fetch(new Request(input, init)),
+      );
+      const jwksUrl = `${origin}/.well-known/jwks.json`;
+      const backEnd = { issuer: origin, jwksUrl, now: () => server.now() };
+      await verifyAccessToken(device.accessToken!, backEnd); // fetches the JWKS and caches it
+      const oldKid = decodeProtectedHeader(device.accessToken!).kid;
+
+      await server.admin.rotateSigningKey();
+      expect((await device.refresh()).status).toBe(200);
+      await expect(verifyAccessToken(device.accessToken!, backEnd)).resolves.toMatchObject({
+        sid: decodeJwt(device.accessToken!).sid,
+      });
+
+      // The cached copy may live for max-age=300; the JWKS served meanwhile holds the new key.
+      const servedAfter = (await (await fetch(jwksUrl)).json()) as { keys: JsonWebKey[] };
+      clock.advance(300);
+      expect((await device.refresh()).status).toBe(200);
+      expect(decodeProtectedHeader(device.accessToken!).kid).not.toBe(oldKid);
+      await expect(
+        verifyAccessToken(device.accessToken!, { ...backEnd, jwks: servedAfter }),
+      ).resolves.toMatchObject({ sid: decodeJwt(device.accessToken!).sid });
+    });
   });
 });
 

@@ -36,6 +36,51 @@ describe('createBrowserBridge', () => {
     expect(seen[2]).toMatch(/^refresh_token=/);
   });
 
+  it('neither keeps nor sends a Secure cookie over plain http off localhost, as a browser', async () => {
+    const { server } = createTestServer();
+    const seen: Array<string | null> = [];
+    const spy = {
+      ...server,
+      handle: async (req: Parameters<typeof server.handle>[0]) => (
+        seen.push(req.headers.get('cookie')),
+        server.handle(req)
+      ),
+    };
+    const device = await createDevice(spy, { origin: 'http://app.example.test' });
+    await device.login();
+    expect(device.bridge.cookies()).toEqual([]);
+
+    // A Secure cookie set over https is kept, and goes only to https or localhost.
+    const secure = await createDevice(spy, { origin: 'https://app.example.test' });
+    await secure.login();
+    expect(secure.bridge.cookies()).toMatchObject([{ name: 'refresh_token', secure: true }]);
+    seen.length = 0;
+    for (const origin of [
+      'http://app.example.test',
+      'https://app.example.test',
+      'http://localhost',
+      'http://127.0.0.1',
+      'http://[::1]',
+    ]) {
+      await secure.bridge.fetch(`${origin}/v1/session/refresh`, { method: 'POST' });
+    }
+    expect(seen.map((cookie) => cookie?.startsWith('refresh_token=') ?? false)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('keeps a Secure cookie on plain-http localhost, as browsers do', async () => {
+    const { server } = createTestServer({ cookieSecure: true });
+    const device = await createDevice(server);
+    await device.login();
+    expect(device.bridge.cookies()).toMatchObject([{ name: 'refresh_token', secure: true }]);
+    expect((await device.refresh()).status).toBe(200);
+  });
+
   it('expires cookies at Max-Age by the server clock', async () => {
     const { server, clock } = createTestServer({ sessionLifetimeSeconds: 100 });
     const device = await createDevice(server);

@@ -11,6 +11,8 @@ const UA = {
   ipad: 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
   mac: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
   firefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+  windows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
 };
 
 describe('device description', () => {
@@ -52,6 +54,22 @@ describe('device description', () => {
       browserVersion: '156',
       model: 'Pixel 8',
     });
+  });
+
+  it('names the OS release from a hinted platformVersion: Windows 11 or 10, Android 16, macOS 15.1', () => {
+    const osOf = (platform: string, platformVersion: string) =>
+      describeDevice({ platform, platformVersion }, UA.windows).osVersion;
+    // What Chrome's getHighEntropyValues(['platformVersion']) resolves to on each system.
+    expect(osOf('Windows', '15.0.0')).toBe('Windows 11');
+    expect(osOf('Windows', '13.0.0')).toBe('Windows 11');
+    expect(osOf('Windows', '10.0.0')).toBe('Windows 10');
+    expect(osOf('Windows', '1.0.0')).toBe('Windows 10');
+    expect(osOf('Windows', '0.3.0')).toBe('Windows');
+    expect(osOf('Windows', 'beta')).toBe('Windows');
+    expect(osOf('Android', '16.0.0')).toBe('Android 16');
+    expect(osOf('macOS', '15.1.0')).toBe('macOS 15.1');
+    expect(osOf('macOS', '15.10.0')).toBe('macOS 15.10');
+    expect(osOf('Chrome OS', '16181.61.0')).toBe('Chrome OS 16181.61');
   });
 
   it('never pairs a User-Agent OS version with a hinted OS of another name', () => {

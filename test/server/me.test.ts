@@ -195,6 +195,23 @@ describe('/me/list', () => {
     expect(past).toMatchObject({ sessions: [], total: 3, offset: 10 });
   });
 
+  it('gives an empty page for a digits-only offset beyond the safe integers, echoing the largest one', async () => {
+    const { devices } = await withSessions(2);
+    for (const offset of [`1${'0'.repeat(400)}`, '9007199254740993']) {
+      const response = await devices[0]!.list(`?offset=${offset}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        sessions: [],
+        total: 2,
+        limit: 10,
+        offset: Number.MAX_SAFE_INTEGER,
+      });
+    }
+    const page = (await (await devices[0]!.list(`?offset=${'0'.repeat(400)}1`)).json()) as Page;
+    expect(page).toMatchObject({ total: 2, offset: 1 });
+    expect(page.sessions).toHaveLength(1);
+  });
+
   it.each(['0', '101', '+5', '5.0', '1e1', '-1', '', 'abc', ' 5'])(
     'refuses limit=%j',
     async (limit) => {

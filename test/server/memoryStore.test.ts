@@ -21,7 +21,18 @@ describe('createMemoryStore', () => {
     expect(await store.get('k')).toBe(1);
   });
 
-  it('compares serialised values in compareAndSwap, and deletes with undefined', async () => {
+  it('compares values deeply in compareAndSwap, whatever the order of object keys', async () => {
+    const store = createMemoryStore();
+    const swap = (expected: unknown) => store.compareAndSwap<unknown>('k', expected, 'swapped');
+    await store.set('k', { a: 1, b: { c: [1, { d: 2, e: 3 }] } });
+    expect(await swap({ b: { c: [1, { d: 2 }] }, a: 1 })).toBe(false);
+    expect(await swap({ b: { c: [{ e: 3, d: 2 }, 1] }, a: 1 })).toBe(false);
+    expect(await swap({ a: 1, b: { c: [1, { d: 2, e: 3 }], f: 4 } })).toBe(false);
+    expect(await swap({ b: { c: [1, { e: 3, d: 2 }] }, a: 1 })).toBe(true);
+    expect(await store.get('k')).toBe('swapped');
+  });
+
+  it('compares values in compareAndSwap, and deletes with undefined', async () => {
     const store = createMemoryStore();
     expect(await store.compareAndSwap('k', undefined, { a: 1 })).toBe(true);
     expect(await store.compareAndSwap('k', undefined, { a: 2 })).toBe(false);

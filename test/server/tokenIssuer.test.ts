@@ -9,10 +9,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '../../src/server/errors';
 import { createMemoryStore } from '../../src/server/memoryStore';
 import type { SessionStore } from '../../src/server/store';
-import { createTokenIssuer } from '../../src/server/tokenIssuer';
+import { createTokenIssuer, JWKS_MAX_AGE_SECONDS } from '../../src/server/tokenIssuer';
+import type { TokenIssuer } from '../../src/server/tokenIssuer';
 import { createClock } from './helpers/joseProofs';
 
 const ISSUER = 'https://auth.example.com';
+
+/** What the issuer keeps under `signing-keys`, as far as these tests read it. */
+type KeyRingShape = { retired: Array<{ kid: string }> };
 
 let clock: ReturnType<typeof createClock>;
 let store: SessionStore;
@@ -172,36 +176,86 @@ describe('createTokenIssuer', () => {
   });
 
   describe('key rotation', () => {
-    it('signs with the new key and keeps the old one published until its tokens expire', async () => {
+    const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+    const kidsOf = async (tokens: TokenIssuer) => (await tokens.jwks()).keys.map((k) => k.kid);
+    const sign = (tokens: TokenIssuer) =>
+      tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+
+    it('publishes the new key at once, signs with it after the JWKS max-age, and keeps the old one published until its tokens expire', async () => {
       const tokens = issuer(300);
-      const before = await tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
-      const oldKid = decodeProtectedHeader(before.accessToken).kid;
+      const oldKid = kidOf((await sign(tokens)).accessToken);
       clock.advance(100);
       await tokens.rotateSigningKey();
-      const after = await tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
-      const newKid = decodeProtectedHeader(after.accessToken).kid;
-      expect(newKid).not.toBe(oldKid);
-      expect((await tokens.jwks()).keys.map((k) => k.kid)).toEqual([newKid, oldKid]);
-      await expect(tokens.verify(before.accessToken, { issuer: ISSUER })).resolves.toBeDefined();
+      const [newKid, ...others] = (await kidsOf(tokens)).filter((kid) => kid !== oldKid);
+      expect(others).toEqual([]);
+      expect(await kidsOf(tokens)).toEqual([oldKid, newKid]);
+      expect(kidOf((await sign(tokens)).accessToken)).toBe(oldKid);
+
+      clock.advance(JWKS_MAX_AGE_SECONDS - 1);
+      const lastOld = await sign(tokens);
+      expect(kidOf(lastOld.accessToken)).toBe(oldKid);
+      clock.advance(1);
+      const firstNew = await sign(tokens);
+      expect(kidOf(firstNew.accessToken)).toBe(newKid);
+      expect(await kidsOf(tokens)).toEqual([newKid, oldKid]);
+      await expect(tokens.verify(lastOld.accessToken, { issuer: ISSUER })).resolves.toBeDefined();
+      await expect(tokens.verify(firstNew.accessToken, { issuer: ISSUER })).resolves.toBeDefined();
 
       clock.advance(299);
-      expect((await tokens.jwks()).keys.map((k) => k.kid)).toContain(oldKid);
+      expect(await kidsOf(tokens)).toContain(oldKid);
       clock.advance(1);
-      expect((await tokens.jwks()).keys.map((k) => k.kid)).toEqual([newKid]);
-      await expect(tokens.verify(before.accessToken, { issuer: ISSUER })).rejects.toMatchObject({
+      expect(await kidsOf(tokens)).toEqual([newKid]);
+      await expect(tokens.verify(lastOld.accessToken, { issuer: ISSUER })).rejects.toMatchObject({
         code: 'unauthorized',
       });
-      const latest = await tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+      const latest = await sign(tokens);
       await expect(tokens.verify(latest.accessToken, { issuer: ISSUER })).resolves.toBeDefined();
+    });
+
+    it('signs only tokens that every JWKS served within its max-age can verify', async () => {
+      const tokens = issuer(300);
+      const served: Array<{ atMs: number; verify: ReturnType<typeof createLocalJWKSet> }> = [];
+      for (let step = 0; step < 16; step += 1) {
+        if (step === 3 || step === 5) await tokens.rotateSigningKey();
+        served.push({ atMs: clock.now(), verify: createLocalJWKSet(await tokens.jwks()) });
+        const { accessToken } = await sign(tokens);
+        const cached = served.filter((jwks) => clock.now() - jwks.atMs <= 300_000);
+        for (const jwks of cached) {
+          await expect(
+            jwtVerify(accessToken, jwks.verify, { currentDate: new Date(clock.now()) }),
+          ).resolves.toBeDefined();
+        }
+        clock.advance(60);
+      }
+    });
+
+    it('replaces a waiting key on a second rotation, and waits the max-age again', async () => {
+      const tokens = issuer(300);
+      const oldKid = kidOf((await sign(tokens)).accessToken);
+      await tokens.rotateSigningKey();
+      const [firstKid] = (await kidsOf(tokens)).filter((kid) => kid !== oldKid);
+      clock.advance(100);
+      await tokens.rotateSigningKey();
+      const [secondKid] = (await kidsOf(tokens)).filter((kid) => kid !== oldKid);
+      expect(await kidsOf(tokens)).toEqual([oldKid, secondKid]);
+      expect(secondKid).not.toBe(firstKid);
+      clock.advance(JWKS_MAX_AGE_SECONDS - 1);
+      expect(kidOf((await sign(tokens)).accessToken)).toBe(oldKid);
+      clock.advance(1);
+      expect(kidOf((await sign(tokens)).accessToken)).toBe(secondKid);
     });
 
     it('drops long-retired keys from the store on the next rotation', async () => {
       const tokens = issuer(60);
+      const [firstKid] = await kidsOf(tokens);
       await tokens.rotateSigningKey();
+      clock.advance(JWKS_MAX_AGE_SECONDS);
+      await tokens.rotateSigningKey();
+      const kept = await store.get<KeyRingShape>('signing-keys');
+      expect(kept?.retired.map((key) => key.kid)).toEqual([firstKid]);
       clock.advance(61);
       await tokens.rotateSigningKey();
-      const stored = await store.get<{ retired: unknown[] }>('signing-keys');
-      expect(stored?.retired).toHaveLength(1);
+      expect((await store.get<KeyRingShape>('signing-keys'))?.retired).toEqual([]);
     });
   });
 
@@ -220,13 +274,37 @@ describe('createTokenIssuer', () => {
       expect(await a.jwks()).toEqual(await b.jwks());
     });
 
-    it('see each other rotate', async () => {
+    it('see each other rotate, publishing the new key together and switching to it together', async () => {
       const a = issuer();
       const b = issuer();
-      await a.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+      const before = await a.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+      const oldKid = decodeProtectedHeader(before.accessToken).kid;
       await b.rotateSigningKey();
-      const fromA = await a.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
-      expect(decodeProtectedHeader(fromA.accessToken).kid).toBe((await b.jwks()).keys[0]!.kid);
+      expect(await a.jwks()).toEqual(await b.jwks());
+      const newKid = (await b.jwks()).keys.find((key) => key.kid !== oldKid)?.kid;
+      expect(newKid).toBeDefined();
+      clock.advance(JWKS_MAX_AGE_SECONDS - 1);
+      for (const tokens of [a, b]) {
+        const token = await tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+        expect(decodeProtectedHeader(token.accessToken).kid).toBe(oldKid);
+      }
+      clock.advance(1);
+      for (const tokens of [a, b]) {
+        const token = await tokens.issue({ userId: 'u', sessionId: 's', issuer: ISSUER });
+        expect(decodeProtectedHeader(token.accessToken).kid).toBe(newKid);
+      }
+      expect(await a.jwks()).toEqual(await b.jwks());
+    });
+
+    it('rotate once when both rotate together', async () => {
+      const a = issuer();
+      const b = issuer();
+      const [oldKid] = (await a.jwks()).keys.map((key) => key.kid);
+      await Promise.all([a.rotateSigningKey(), b.rotateSigningKey()]);
+      const kids = (await a.jwks()).keys.map((key) => key.kid);
+      expect(kids).toHaveLength(2);
+      expect(kids[0]).toBe(oldKid);
+      expect(await b.jwks()).toEqual(await a.jwks());
     });
   });
 

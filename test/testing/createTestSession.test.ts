@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDevice, createTestSession } from '../../src/testing';
+import { addDevice, createMemoryLocks, createTestSession } from '../../src/testing';
 import type { TestSession } from '../../src/testing';
 import { createSessionServer } from '../../src/server';
 
@@ -143,6 +143,38 @@ describe('createTestSession', () => {
     await second.refresh();
     expect(refreshes).toEqual([200]);
     expect(second.getSnapshot().user?.accessToken).toBe(reloaded.getSnapshot().user?.accessToken);
+  });
+
+  it('lets one tab at a time hold the exclusive refresh lock', async () => {
+    const memory = createMemoryLocks();
+    let inside = 0;
+    let most = 0;
+    const counting = async <T>(callback: LockGrantedCallback<T>, lock: Lock | null) => {
+      inside += 1;
+      most = Math.max(most, inside);
+      try {
+        return await callback(lock);
+      } finally {
+        inside -= 1;
+      }
+    };
+    const request = <T>(
+      name: string,
+      optionsOrCallback: LockOptions | LockGrantedCallback<T>,
+      maybeCallback?: LockGrantedCallback<T>,
+    ) => {
+      const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
+      const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback!;
+      if (options.mode === 'shared') return memory.request(name, options, callback);
+      return memory.request(name, options, (lock) => counting(callback, lock));
+    };
+    const locks = { query: () => memory.query(), request } as LockManager;
+    session = createTestSession({ client: { environment: { locks } } });
+    await session.signIn();
+    await session.client.dispose();
+    const tabs = Array.from({ length: 4 }, () => session!.openTab());
+    await Promise.all(tabs.map((tab) => tab.refresh()));
+    expect(most).toBe(1);
   });
 
   it('rejects an identifier that is not one of its users', async () => {
