@@ -1,6 +1,6 @@
 // Finds a system Chromium. Browsers are never downloaded at test time: use
 // Debian's `chromium` package or point CHROMIUM_PATH at a binary.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 export const chromiumLaunchArgs = [
   '--no-sandbox',
@@ -19,9 +19,19 @@ const candidates = [
   '/usr/bin/google-chrome-stable',
 ];
 
+/** Whether `path` is an executable file (a directory or a plain file is not a browser). */
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
 /** @returns {string | null} the path of a usable Chromium, or null. */
 export function findChromium() {
   const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  return candidates.find((path) => existsSync(path)) ?? null;
+  if (fromEnv) return executable(fromEnv) ? fromEnv : null;
+  return candidates.find(executable) ?? null;
 }

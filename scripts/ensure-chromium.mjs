@@ -3,14 +3,17 @@
 // Installs Debian's package when it can (root with apt-get); otherwise says
 // exactly how to get one and fails. It never lets a browser tier skip silently.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { findChromium } from './chromium.mjs';
 
 export function ensureChromium() {
   const found = findChromium();
   if (found) return found;
   if (process.env.CHROMIUM_PATH) {
-    fail(`CHROMIUM_PATH is set to "${process.env.CHROMIUM_PATH}", but no file is there.`);
+    fail(
+      `CHROMIUM_PATH is set to "${process.env.CHROMIUM_PATH}", but no executable file is there.`,
+    );
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
@@ -40,6 +43,8 @@ The browser and end-to-end tests need Chromium; they are never skipped. Either:
   process.exit(1);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compared as real paths, so spaces, non-ASCII characters
+// and symlinked checkouts still count.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   console.log(`Chromium: ${ensureChromium()}`);
 }

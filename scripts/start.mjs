@@ -4,9 +4,15 @@
 import { runnerImport } from 'vite';
 
 const { module } = await runnerImport('./examples/demo/server/startDemoServer.ts');
-const demo = await module.startDemoServer({
-  mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev',
-});
+const demo = await module
+  .startDemoServer({ mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev' })
+  .catch((error) => {
+    if (error?.code !== 'EADDRINUSE') throw error;
+    console.error(
+      `\n  Port ${error.port} is in use. Pick another: PORT=5174 npm start (PORT=0 picks a free one).\n`,
+    );
+    process.exit(1);
+  });
 
 console.log(`
   react-dpop-session demo is running:

@@ -14,6 +14,13 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !tiers.some((tier) => tier.name === name));
+if (unknown.length) {
+  console.error(
+    `No tier named ${unknown.join(', ')}. Tiers: ${tiers.map((t) => t.name).join(', ')}.`,
+  );
+  process.exit(1);
+}
 const selected = only.length ? tiers.filter((tier) => only.includes(tier.name)) : tiers;
 if (selected.some((tier) => tier.browser)) {
   process.env.CHROMIUM_PATH = ensureChromium();

@@ -161,8 +161,15 @@ export async function createDemoBackend(
     server,
     handle(req, res, next) {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/api/whoami' && req.method === 'GET') return void whoami(req, res);
-      if (path === '/api/demo/devices' && req.method === 'POST') return void addDemoDevice(res);
+      // A failure answers 500 rather than end the demo's process (an unhandled rejection).
+      const failed = () => {
+        if (res.headersSent) res.end();
+        else sendJson(res, 500, { error: 'internal' });
+      };
+      if (path === '/api/whoami' && req.method === 'GET')
+        return void whoami(req, res).catch(failed);
+      if (path === '/api/demo/devices' && req.method === 'POST')
+        return void addDemoDevice(res).catch(failed);
       sessionApi(req, res, next);
     },
   };

@@ -38,16 +38,30 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
   const port = options.port ?? Number(process.env.PORT ?? 5173);
   const backend = await createDemoBackend({ seed, ...options.server });
 
-  let vite: ViteDevServer | undefined;
   let serveApp: (
     req: Parameters<DemoBackend['handle']>[0],
     res: Parameters<DemoBackend['handle']>[1],
-  ) => void;
+  ) => unknown = () => undefined;
+  const http: Server = createServer((req, res) => {
+    // One malformed request (`GET //`, a broken escape) gets a 400, never the whole demo.
+    const refuse = () => {
+      if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end('Bad request');
+    };
+    try {
+      backend.handle(req, res, () => Promise.resolve(serveApp(req, res)).catch(refuse));
+    } catch {
+      refuse();
+    }
+  });
+
+  let vite: ViteDevServer | undefined;
   if (mode === 'dev') {
     vite = await createViteServer({
       configFile: join(demoRoot, 'vite.config.ts'),
       root: demoRoot,
-      server: { middlewareMode: true },
+      // Hot reload on the demo's own server and port, not on a fixed port of every interface.
+      server: { middlewareMode: true, ws: { server: http } },
       appType: 'spa',
     });
     const middlewares = vite.middlewares;
@@ -56,13 +70,15 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
     serveApp = staticFiles(join(demoRoot, 'dist'));
   }
 
-  const http: Server = createServer((req, res) => {
-    backend.handle(req, res, () => serveApp(req, res));
-  });
-  await new Promise<void>((done, fail) => {
-    http.once('error', fail);
-    http.listen(port, host, () => done());
-  });
+  try {
+    await new Promise<void>((done, fail) => {
+      http.once('error', fail);
+      http.listen(port, host, () => done());
+    });
+  } catch (error) {
+    await vite?.close();
+    throw error;
+  }
   const address = http.address() as AddressInfo;
   const url = `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
   return {
@@ -102,7 +118,7 @@ function staticFiles(root: string) {
     createReadStream(file)
       .on('error', () => {
         res.statusCode = 404;
-        res.end('Not found: run `npm run build:demo` first');
+        res.end('Not found: build the demo first (npm run build:demo)');
       })
       .pipe(res);
   };
