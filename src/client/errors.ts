@@ -25,8 +25,7 @@ export type DpopErrorCode = Extract<
   'invalid_dpop_proof' | 'missing_dpop_proof' | 'use_dpop_nonce' | 'dpop_key_mismatch'
 >;
 
-/** Where any copy of the package finds an error's class brand. */
-const BRAND = Symbol.for('react-dpop-session.error');
+const brandOf = (name: string): symbol => Symbol.for('react-dpop-session.' + name);
 
 /**
  * Base class of every error the session client throws: a stable `code`, whether
@@ -56,16 +55,12 @@ export class SessionError extends Error {
   /** The brand name this class is matched by. */
   static brand = 'SessionError';
 
-  /** The brand of the instance's class, the same in every copy of the package. */
-  get [BRAND](): string {
-    return (this.constructor as typeof SessionError).brand;
-  }
-
   static override [Symbol.hasInstance](value: unknown): boolean {
-    const brand = (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND];
-    return (this as typeof SessionError).brand === 'SessionError'
-      ? typeof brand === 'string'
-      : brand === (this as typeof SessionError).brand;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[brandOf((this as typeof SessionError).brand)] === true
+    );
   }
 }
 
@@ -189,6 +184,23 @@ export type AnySessionError =
   | DisposedError
   | NotFoundError
   | BadRequestError;
+
+for (const cls of [
+  SessionError,
+  UnauthorizedError,
+  TokenReusedError,
+  DpopError,
+  NetworkError,
+  ServerError,
+  RateLimitedError,
+  LockTimeoutError,
+  ProtocolError,
+  DisposedError,
+  NotFoundError,
+  BadRequestError,
+]) {
+  Object.defineProperty(cls.prototype, brandOf(cls.brand), { value: true });
+}
 
 /**
  * Whether `value` is an error of this package, from any copy of it.

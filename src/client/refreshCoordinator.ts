@@ -257,10 +257,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     if (header) await storage.del('refreshToken');
   };
 
-  /**
-   * Header mode: keeps the rotated refresh token of a 2xx answer, before its body is read, so
-   * a malformed body cannot lose it. Call under the lock.
-   */
+  /** Header mode: keeps the rotated refresh token of a 2xx answer. Call under the lock. */
   const keepRefreshToken = async (res: Response) => {
     const rt = header && res.headers.get('x-refresh-token');
     if (rt) await storage.set('refreshToken', rt);
@@ -280,14 +277,17 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       reloaded: boolean,
     ): Promise<CachedToken | null> => {
       try {
-        const { res, body } = await http.call({
+        const res = await http.send({
           method: 'POST',
           url: h.api + '/refresh',
           key: k,
           timeoutMs: options.refreshTimeoutMs ?? 10_000,
           headers,
+          credentials: 'include',
         });
-        await keepRefreshToken(res);
+        // A 2xx rotated the refresh token: kept before the body is read, which may fail.
+        if (res.ok) await keepRefreshToken(res);
+        const { body } = await http.parse(res);
         return await complete(parseTokenAnswer(body), k);
       } catch (e) {
         // A lost answer is recovered inside the server's grace window: retry at once, with a

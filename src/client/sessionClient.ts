@@ -313,6 +313,9 @@ export function createSessionClient<P extends Profile = Profile>(
       ?.getHighEntropyValues(['model', 'platformVersion'])
       .catch(() => undefined);
     return coordinator.withLock(async () => {
+      // Header mode sends the older session's refresh token, as the cookie does, so finalize
+      // ends that session; read before a pending sign-out's clean-up deletes it.
+      const older = await coordinator.refreshHeader();
       // A sign-out left pending is finished first, with its own key; if the server cannot be
       // told, its key goes anyway: finalize, with the old cookie, ends that session too (the
       // server does so for the same user; another user's login leaves it without a key).
@@ -324,19 +327,23 @@ export function createSessionClient<P extends Profile = Profile>(
         });
       // The old key stays until the server accepted the new one: a failed login ends nothing.
       const key = await keys.create(Math.max(outGeneration, token?.generation ?? 0));
-      const { res, body } = await http.call({
+      const res = await http.send({
         method: POST,
         url: api + '/login/finalize',
         key,
-        // Header mode sends the older session's refresh token, as the cookie does, to end it.
-        headers: { ...JSON_HEADERS, ...(await coordinator.refreshHeader()) },
+        headers: { ...JSON_HEADERS, ...older },
         // Client hints name the device better than a reduced User-Agent; the server bounds them.
         body: JSON.stringify({ challenge_token: challengeToken, device }),
+        credentials: 'include',
       });
-      await coordinator.keepRefreshToken(res);
-      const answer = parseTokenAnswer(body);
-      await keys.save(key);
-      const t = await coordinator.complete(answer, key, true);
+      // Accepted: the server bound a session to this key (and set its refresh token). Both are
+      // kept before the answer is read, so an unreadable body cannot cost the session.
+      if (res.ok) {
+        await coordinator.keepRefreshToken(res);
+        await keys.save(key);
+      }
+      const { body } = await http.parse(res);
+      const t = await coordinator.complete(parseTokenAnswer(body), key, true);
       if (!t) throw notSignedIn();
       return { user: t.user as User<P> };
     });
@@ -401,8 +408,9 @@ export function createSessionClient<P extends Profile = Profile>(
     const mine = token;
     await callMe(POST, '/me/revoke?target=' + query);
     if (mine && (target === 'all' || target === 'mine' || id === mine.user.sessionId)) {
-      await coordinator.withLock(() => coordinator.forget(mine.generation)).catch(() => {});
+      // Signed out first: its stored reason is written before the key goes (see refreshAtServer).
       signOut('logout', mine.generation, true);
+      await coordinator.withLock(() => coordinator.forget(mine.generation)).catch(() => {});
     }
   };
 
@@ -442,7 +450,13 @@ export function createSessionClient<P extends Profile = Profile>(
       // As `new Request(req, init)`: init's headers replace the request's, other options merge.
       const headers = new Headers(init.headers ?? req?.headers);
       return authorizedSend({
-        init: req ? { ...requestOptions(req), ...init } : init,
+        // An `undefined` member of init is absent, as for fetch: it keeps the Request's own.
+        init: req
+          ? {
+              ...requestOptions(req),
+              ...Object.fromEntries(Object.entries(init).filter(([, v]) => v !== undefined)),
+            }
+          : init,
         method: (init.method ?? req?.method ?? 'GET').toUpperCase(),
         url: url.href,
         headers,

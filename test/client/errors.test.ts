@@ -125,4 +125,21 @@ describe('errors', () => {
       for (const secret of seen) expect(text).not.toContain(secret);
     }
   });
+
+  it('keeps a subclass with its own brand an instance of its parent', () => {
+    class AppUnauthorized extends UnauthorizedError {
+      static override brand = 'AppUnauthorized';
+    }
+    const e = new AppUnauthorized('m');
+    expect(e).toBeInstanceOf(SessionError);
+    expect(e).toBeInstanceOf(UnauthorizedError);
+    expect(isSessionError(e)).toBe(true);
+  });
+
+  it('answers instanceof for an object whose constructor is not a class, without throwing', () => {
+    const o: unknown = Object.create(UnauthorizedError.prototype, {
+      constructor: { value: undefined },
+    });
+    expect(() => o instanceof SessionError).not.toThrow();
+  });
 });

@@ -75,6 +75,14 @@ describe('session client fetch: what it keeps of the call', () => {
     }
   });
 
+  it("keeps a Request's own options where init names them undefined, as fetch does", async () => {
+    const { tab, sent } = setup();
+    await tab.loginWithPassword(ADA);
+    const req = new Request(`${API}/orders`, { credentials: 'include' });
+    await tab.fetch(req, { signal: undefined, credentials: undefined });
+    expect(sent.at(-1)!.init.credentials).toBe('include');
+  });
+
   it('accepts a null init, as fetch does', async () => {
     const { tab } = setup();
     await tab.loginWithPassword(ADA);

@@ -79,6 +79,51 @@ describe('session client: logins that fail or repeat', () => {
     expect(w.count('/revoke')).toBe(0);
   });
 
+  it('keeps a session the server accepted when the login answer cannot be read', async () => {
+    const w = createWorld();
+    const device = w.device();
+    let garble = false;
+    const tab = device.tab({
+      fetch: async (input, init) => {
+        const res = await device.bridge.fetch(input, init);
+        if (!garble || !String(input).endsWith('/login/finalize')) return res;
+        garble = false;
+        return new Response('{"access_token": 42}', { status: 200, headers: res.headers });
+      },
+    });
+    await tab.loginWithPassword(ADA);
+    garble = true;
+    await expect(tab.loginWithPassword(ADA)).rejects.toMatchObject({ code: 'protocol_error' });
+    expect(await w.server.admin.listUserSessions('usr_ada')).toHaveLength(1);
+    w.advance(300);
+    const reasons: unknown[] = [];
+    tab.on('signed-out', (e) => reasons.push(e));
+    await expect(tab.refresh()).resolves.toBeTruthy();
+    expect(reasons).toEqual([]);
+  });
+
+  it('ends the older session at login in header mode, though its pending /revoke keeps failing', async () => {
+    const w = createWorld({ refreshTokenTransport: 'header' });
+    const device = w.device();
+    let down = false;
+    const tab = device.tab({
+      refreshTokenTransport: 'header',
+      fetch: (input, init) =>
+        down && String(input).endsWith('/revoke')
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : device.bridge.fetch(input, init),
+    });
+    await tab.loginWithPassword(ADA);
+    const old = tab.getSessionId();
+    down = true;
+    await tab.logout();
+    await tab.loginWithPassword(ADA);
+    expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined();
+    const live = await w.server.admin.listUserSessions('usr_ada');
+    expect(live.map((s) => s.id)).toEqual([tab.getSessionId()]);
+    expect(live.map((s) => s.id)).not.toContain(old);
+  });
+
   it('logs in again after site data was cleared in a signed-out tab that stayed open', async () => {
     const w = createWorld();
     const device = w.device();
@@ -209,6 +254,47 @@ describe('session client: pages that missed messages', () => {
       expect(await w.server.admin.listUserSessions('usr_ada')).toEqual([]),
     );
     expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined();
+  });
+});
+
+describe('session client: revoking this session while another tab checks', () => {
+  it('gives the other tab the reason "logout", never "key-lost"', async () => {
+    const w = createWorld();
+    const device = w.device();
+    const base = device.locks;
+    let gate: Promise<void> | undefined;
+    let reachedGap!: () => void;
+    const inGap = new Promise<void>((resolve) => (reachedGap = resolve));
+    // Holds the lock a little after the key was deleted, as a slow browser may.
+    const locks = {
+      request: (name: string, options: LockOptions, callback: (l: Lock | null) => unknown) =>
+        base.request(name, options, async (lock) => {
+          const result = await callback(lock);
+          if (gate) {
+            reachedGap();
+            await gate;
+          }
+          return result;
+        }),
+      query: () => base.query(),
+    } as unknown as LockManager;
+    const a = device.tab({ environment: { locks } });
+    const page = new EventTarget();
+    const b = device.tab({ environment: { window: page } });
+    await a.loginWithPassword(ADA);
+    await b.getAccessToken();
+    const reasons: string[] = [];
+    b.on('signed-out', (e) => reasons.push((e as { reason: string }).reason));
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const revoking = a.revokeSessions('all');
+    await inGap;
+    page.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('unauthenticated'));
+    gate = undefined;
+    open();
+    await revoking;
+    expect(reasons).toEqual(['logout']);
   });
 });
 
