@@ -203,7 +203,7 @@ describe('ActiveSessionsTable revocation', () => {
     await waitFor(() =>
       expect(container.firstElementChild).toHaveAttribute('data-state', 'signed-out'),
     );
-    expect(onRevoked).toHaveBeenCalledWith('all');
+    await waitFor(() => expect(onRevoked).toHaveBeenCalledWith('all'));
     expect(await session.server.admin.listUserSessions('test@example.com')).toEqual([]);
     expect(devices).toHaveLength(3);
     await expectNoAxeViolations(container);
