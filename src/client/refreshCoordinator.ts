@@ -10,7 +10,7 @@ import {
   TokenReusedError,
   UnauthorizedError,
 } from './errors';
-import type { Http } from './http';
+import type { Http, SendOptions } from './http';
 import type { KeyRecord, KeyStore } from './keyStore';
 import { MAX_RETRY_AFTER_SECONDS, parseTokenAnswer, type TokenAnswer } from './protocol';
 import type { Storage } from './storage';
@@ -257,10 +257,19 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     if (header) await storage.del('refreshToken');
   };
 
-  /** Header mode: keeps the rotated refresh token of a 2xx answer. Call under the lock. */
-  const keepRefreshToken = async (res: Response) => {
-    const rt = header && res.headers.get('x-refresh-token');
-    if (rt) await storage.set('refreshToken', rt);
+  /**
+   * Calls a token endpoint (finalize, refresh) under the lock. A 2xx means the server bound a
+   * session to the proof's key and rotated its refresh token: header mode's copy is kept, and
+   * `accepted` runs, before the body is read, so an unreadable answer cannot cost the session.
+   */
+  const tokenCall = async (o: SendOptions, accepted?: () => Promise<void>) => {
+    const res = await http.send({ ...o, credentials: 'include' });
+    if (res.ok) {
+      const rt = header && res.headers.get('x-refresh-token');
+      if (rt) await storage.set('refreshToken', rt);
+      await accepted?.();
+    }
+    return parseTokenAnswer((await http.parse(res)).body);
   };
 
   /** Header mode: the refresh token to send, read under the lock. */
@@ -277,18 +286,14 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       reloaded: boolean,
     ): Promise<CachedToken | null> => {
       try {
-        const res = await http.send({
+        const answer = await tokenCall({
           method: 'POST',
           url: h.api + '/refresh',
           key: k,
           timeoutMs: options.refreshTimeoutMs ?? 10_000,
           headers,
-          credentials: 'include',
         });
-        // A 2xx rotated the refresh token: kept before the body is read, which may fail.
-        if (res.ok) await keepRefreshToken(res);
-        const { body } = await http.parse(res);
-        return await complete(parseTokenAnswer(body), k);
+        return await complete(answer, k);
       } catch (e) {
         // A lost answer is recovered inside the server's grace window: retry at once, with a
         // fresh proof. A browser that resends the request on a dropped kept-alive connection
@@ -348,13 +353,16 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
    */
   const run = async (staleAt: number): Promise<CachedToken | null> => {
     start();
-    // A tab with nothing to restore (signed out, or a sign-out still pending) is signed out,
-    // not failing: offline or backing off, those are failures of a session it does not have.
-    if (!(await usableKey())) return null;
-    // Offline: fail at once; the client's `online` listener runs one coalesced check.
-    if (!env.onLine()) throw new NetworkError('Browser offline');
-    const early = backoffError(await storage.get<RefreshMarker>('marker'));
-    if (early) throw early;
+    // Offline, or backing off: fail at once (the client's `online` listener runs one coalesced
+    // check). A tab with nothing to restore (signed out, or a sign-out still pending) is signed
+    // out, not failing: those are failures of a session it does not have.
+    const early = env.onLine()
+      ? backoffError(await storage.get<RefreshMarker>('marker'))
+      : new NetworkError('Browser offline');
+    if (early) {
+      if (!(await usableKey())) return null;
+      throw early;
+    }
     return withLock(async () => {
       const wanted = (t: CachedToken | null) => !!t && h.usable(t) && t.refreshedAt > staleAt;
       const mine = h.token();
@@ -391,7 +399,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     complete,
     forget,
     refreshHeader,
-    keepRefreshToken,
+    tokenCall,
     usableKey,
   };
 }

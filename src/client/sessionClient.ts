@@ -3,7 +3,7 @@ import { DisposedError, SessionError, UnauthorizedError } from './errors';
 import { createHttp, type SendOptions } from './http';
 import { createKeyStore } from './keyStore';
 import { createNonceCache } from './nonceCache';
-import { API_PATH, parseChallenge, parseSessionPage, parseTokenAnswer } from './protocol';
+import { API_PATH, parseChallenge, parseSessionPage } from './protocol';
 import { createRefreshCoordinator, type SignedOut } from './refreshCoordinator';
 import { createStorage } from './storage';
 import { refreshDueAt, type CachedToken } from './tokenCache';
@@ -72,11 +72,12 @@ const bounded = (v: unknown, name: string, max = Infinity) => {
 export function createSessionClient<P extends Profile = Profile>(
   options: SessionClientOptions,
 ): SessionClient<P> {
+  const baseUrl = nonBlank(options.baseUrl, 'baseUrl');
   let base: URL | undefined;
   try {
-    base = new URL(nonBlank(options.baseUrl, 'baseUrl'));
-  } catch (e) {
-    if (!(e instanceof TypeError) || /"baseUrl"/.test(e.message)) throw e;
+    base = new URL(baseUrl);
+  } catch {
+    // Not an absolute URL: refused just below, naming the option.
   }
   if (!base || base.search || base.hash)
     throw new TypeError('"baseUrl" must be an absolute URL with no query or fragment');
@@ -84,7 +85,7 @@ export function createSessionClient<P extends Profile = Profile>(
   // Timers take at most 2^31 - 1 ms.
   for (const k of ['refreshTimeoutMs', 'lockTimeoutMs', 'peerWaitMs'] as const)
     bounded(options[k], k, 2 ** 31 - 1);
-  const api = options.baseUrl.replace(/\/+$/, '') + API_PATH;
+  const api = baseUrl.replace(/\/+$/, '') + API_PATH;
   const skew = bounded(options.refreshSkewSeconds, 'refreshSkewSeconds') ?? 30;
   const authorized = new Set(
     (options.authorizedOrigins ?? [apiOrigin]).map((o) => new URL(o).origin),
@@ -317,40 +318,34 @@ export function createSessionClient<P extends Profile = Profile>(
       // ends that session; read before a pending sign-out's clean-up deletes it.
       const older = await coordinator.refreshHeader();
       // A sign-out left pending is finished first, with its own key; if the server cannot be
-      // told, its key goes anyway: finalize, with the old cookie, ends that session too (the
-      // server does so for the same user; another user's login leaves it without a key).
-      const pending = await storage.get<number>(PENDING);
-      if (pending !== undefined)
-        await revokePending().catch(async () => {
-          await coordinator.forget(pending);
-          await storage.del(PENDING);
-        });
+      // told, its key goes anyway.
+      await revokePending(undefined, true);
       // The old key stays until the server accepted the new one: a failed login ends nothing.
       const key = await keys.create(Math.max(outGeneration, token?.generation ?? 0));
-      const res = await http.send({
-        method: POST,
-        url: api + '/login/finalize',
-        key,
-        headers: { ...JSON_HEADERS, ...older },
-        // Client hints name the device better than a reduced User-Agent; the server bounds them.
-        body: JSON.stringify({ challenge_token: challengeToken, device }),
-        credentials: 'include',
-      });
-      // Accepted: the server bound a session to this key (and set its refresh token). Both are
-      // kept before the answer is read, so an unreadable body cannot cost the session.
-      if (res.ok) {
-        await coordinator.keepRefreshToken(res);
-        await keys.save(key);
-      }
-      const { body } = await http.parse(res);
-      const t = await coordinator.complete(parseTokenAnswer(body), key, true);
+      const answer = await coordinator.tokenCall(
+        {
+          method: POST,
+          url: api + '/login/finalize',
+          key,
+          headers: { ...JSON_HEADERS, ...older },
+          // Client hints name the device better than a reduced User-Agent; the server bounds them.
+          body: JSON.stringify({ challenge_token: challengeToken, device }),
+        },
+        // Accepted: this key is the session's now, whether or not its answer can be read.
+        () => keys.save(key),
+      );
+      const t = await coordinator.complete(answer, key, true);
       if (!t) throw notSignedIn();
       return { user: t.user as User<P> };
     });
   };
 
-  /** Sends `/revoke` for the pending sign-out and forgets it; call under the lock. Rejects while the network fails, keeping the marker. */
-  const revokePending = async (proof?: string) => {
+  /**
+   * Sends `/revoke` for the pending sign-out and forgets it; call under the lock. While the
+   * network fails it rejects and keeps the marker, unless `regardless` (a login: finalize, with
+   * the old cookie, ends that session too for the same user; another user's leaves it keyless).
+   */
+  const revokePending = async (proof?: string, regardless?: boolean) => {
     const generation = await storage.get<number>(PENDING);
     if (generation === undefined) return;
     const key = await keys.get();
@@ -364,7 +359,7 @@ export function createSessionClient<P extends Profile = Profile>(
           headers: await coordinator.refreshHeader(),
         })
         .catch((e: SessionError) => {
-          if (e.retryable) throw e;
+          if (e.retryable && !regardless) throw e;
         });
     await coordinator.forget(generation);
     await storage.del(PENDING);
