@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { bundleOptions } from './size.mjs';
+import { printTable } from './table.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const cacheDir = join(root, '.bench-cache/competitors');
@@ -65,14 +67,9 @@ const competitors = [
   },
 ];
 
-// The bundling options of bench/size.mjs, so the figures compare; the others change no byte.
+// bench/size.mjs's bundling options, so the figures compare; the others change no byte.
 const options = {
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
+  ...bundleOptions,
   // Only gives emitted assets (the slim .wasm) a name: nothing is written.
   outdir: join(cacheDir, 'out'),
   // Metafile paths become relative to the cache, whatever directory the caller runs in.
@@ -187,13 +184,5 @@ if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
     f.value === null ? '' : `${(f.value / ours.value).toFixed(1)}x`,
     f.detail ?? '',
   ]);
-  const header = ['figure', 'value', 'vs ours', 'detail'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const row of rows) console.log(line(row));
+  printTable(['figure', 'value', 'vs ours', 'detail'], rows);
 }

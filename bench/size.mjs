@@ -3,6 +3,16 @@
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 
+/** How an app's bundler ships an entry; bench/competitors.mjs measures the others alike. */
+export const bundleOptions = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+};
+
 const entries = [
   {
     name: 'client entry (react-dpop-session/client)',
@@ -16,13 +26,8 @@ export async function measureSizes() {
   const figures = [];
   for (const { name, entry, budget } of entries) {
     const result = await build({
+      ...bundleOptions,
       entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
       jsx: 'automatic',
       external: ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'],
       logLevel: 'silent',

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { measureSignoutBetweenTabs } from '../bench/signoutRealTabs.mjs';
 import { measureSizes } from '../bench/size.mjs';
+import { printTable } from '../bench/table.mjs';
 import { ensureChromium } from './ensure-chromium.mjs';
 
 const resultsDir = 'bench/results';
@@ -43,15 +44,7 @@ const rows = figures.map((f) => {
     f.detail ?? '',
   ];
 });
-const header = ['figure', 'value', 'budget', '', 'detail'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) =>
-  cells
-    .map((c, i) => c.padEnd(widths[i]))
-    .join('  ')
-    .trimEnd();
-console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-for (const row of rows) console.log(line(row));
+printTable(['figure', 'value', 'budget', '', 'detail'], rows);
 if (run.status !== 0) {
   console.error('\nSome browser benchmarks failed to run; their figures are missing above.');
   process.exit(1);
