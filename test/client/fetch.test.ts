@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VerifierError, verifyDpopRequest } from '../../src/server';
+import { verifyingApi } from './helpers/appApi';
 import { recordRequests } from './helpers/recorder';
 import { ADA, BASE_URL, createWorld } from './helpers/world';
 
@@ -9,6 +9,7 @@ const API = 'http://api.example';
 const setup = (serverOptions = {}, clientOptions = {}) => {
   const w = createWorld(serverOptions);
   const device = w.device();
+  const api = verifyingApi(w);
   let refuseNext = 0;
   const bodies: string[] = [];
   const route: typeof fetch = async (input, init) => {
@@ -24,17 +25,7 @@ const setup = (serverOptions = {}, clientOptions = {}) => {
         headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' },
       });
     }
-    try {
-      const claims = await verifyDpopRequest(req, {
-        issuer: BASE_URL,
-        jwks: await w.server.jwks(),
-        now: w.now,
-      });
-      return Response.json({ sub: claims.sub });
-    } catch (e) {
-      if (e instanceof VerifierError) return e.toResponse();
-      throw e;
-    }
+    return api(req);
   };
   const rec = recordRequests(route);
   const tab = device.tab({

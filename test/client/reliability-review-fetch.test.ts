@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VerifierError, verifyDpopRequest, type SessionServerOptions } from '../../src/server';
+import type { SessionServerOptions } from '../../src/server';
+import { verifyingApi } from './helpers/appApi';
 import { ADA, BASE_URL, createWorld } from './helpers/world';
 
 const API = 'http://api.example';
@@ -14,6 +15,7 @@ function setup(
 ) {
   const w = createWorld(serverOptions);
   const device = w.device();
+  const api = verifyingApi(w);
   const sent: Array<{ url: string; init: RequestInit }> = [];
   let refreshStarted!: () => void;
   const refreshing = new Promise<void>((resolve) => (refreshStarted = resolve));
@@ -25,19 +27,7 @@ function setup(
       return device.bridge.fetch(input, init);
     }
     const req = new Request(input instanceof Request ? input : url.href, init);
-    const answer = app && (await app(req.clone()));
-    if (answer) return answer;
-    try {
-      const claims = await verifyDpopRequest(req, {
-        issuer: BASE_URL,
-        jwks: await w.server.jwks(),
-        now: w.now,
-      });
-      return Response.json({ sub: claims.sub });
-    } catch (e) {
-      if (e instanceof VerifierError) return e.toResponse();
-      throw e;
-    }
+    return (app && (await app(req.clone()))) ?? api(req);
   };
   const tab = device.tab({ fetch: route, authorizedOrigins: [BASE_URL, API] });
   return { w, tab, sent, refreshing };

@@ -6,6 +6,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+/** A device's fetch whose `/revoke` fails as a lost network while `down` is set. */
+function offlineRevoke(device: ReturnType<ReturnType<typeof createWorld>['device']>) {
+  const network: { down: boolean; fetch: typeof fetch } = {
+    down: false,
+    fetch: (input, init) =>
+      network.down && String(input).endsWith('/revoke')
+        ? Promise.reject(new TypeError('Failed to fetch'))
+        : device.bridge.fetch(input, init),
+  };
+  return network;
+}
+
 describe('session client: logins that fail or repeat', () => {
   it('keeps the session of every tab when a login on this device fails', async () => {
     const w = createWorld();
@@ -33,20 +45,14 @@ describe('session client: logins that fail or repeat', () => {
   it('finishes a pending sign-out before a new login, in header mode too', async () => {
     const w = createWorld({ refreshTokenTransport: 'header' });
     const device = w.device();
-    let down = false;
-    const tab = device.tab({
-      refreshTokenTransport: 'header',
-      fetch: (input, init) =>
-        down && String(input).endsWith('/revoke')
-          ? Promise.reject(new TypeError('Failed to fetch'))
-          : device.bridge.fetch(input, init),
-    });
+    const network = offlineRevoke(device);
+    const tab = device.tab({ refreshTokenTransport: 'header', fetch: network.fetch });
     await tab.loginWithPassword(ADA);
     const old = tab.getSessionId();
-    down = true;
+    network.down = true;
     await tab.logout();
     expect(await idb(`${device.namespace}:pendingSignOut`)).toBe(1);
-    down = false;
+    network.down = false;
     await tab.loginWithPassword(ADA);
     const live = await w.server.admin.listUserSessions('usr_ada');
     expect(live.map((s) => s.id)).toEqual([tab.getSessionId()]);
@@ -56,16 +62,11 @@ describe('session client: logins that fail or repeat', () => {
   it('still logs in when a pending /revoke keeps failing, and finalize ends that session', async () => {
     const w = createWorld();
     const device = w.device();
-    let down = false;
-    const tab = device.tab({
-      fetch: (input, init) =>
-        down && String(input).endsWith('/revoke')
-          ? Promise.reject(new TypeError('Failed to fetch'))
-          : device.bridge.fetch(input, init),
-    });
+    const network = offlineRevoke(device);
+    const tab = device.tab({ fetch: network.fetch });
     await tab.loginWithPassword(ADA);
     const old = tab.getSessionId();
-    down = true;
+    network.down = true;
     await tab.logout();
     await tab.loginWithPassword(ADA);
     expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined();
@@ -73,7 +74,7 @@ describe('session client: logins that fail or repeat', () => {
     expect(live.map((s) => s.id)).toEqual([tab.getSessionId()]);
     expect(live.map((s) => s.id)).not.toContain(old);
     // Back online, nothing is left to send: the new session is not harmed.
-    down = false;
+    network.down = false;
     window.dispatchEvent(new Event('online'));
     await expect(tab.refresh()).resolves.toBeTruthy();
     expect(w.count('/revoke')).toBe(0);
@@ -105,17 +106,11 @@ describe('session client: logins that fail or repeat', () => {
   it('ends the older session at login in header mode, though its pending /revoke keeps failing', async () => {
     const w = createWorld({ refreshTokenTransport: 'header' });
     const device = w.device();
-    let down = false;
-    const tab = device.tab({
-      refreshTokenTransport: 'header',
-      fetch: (input, init) =>
-        down && String(input).endsWith('/revoke')
-          ? Promise.reject(new TypeError('Failed to fetch'))
-          : device.bridge.fetch(input, init),
-    });
+    const network = offlineRevoke(device);
+    const tab = device.tab({ refreshTokenTransport: 'header', fetch: network.fetch });
     await tab.loginWithPassword(ADA);
     const old = tab.getSessionId();
-    down = true;
+    network.down = true;
     await tab.logout();
     await tab.loginWithPassword(ADA);
     expect(await idb(`${device.namespace}:pendingSignOut`)).toBeUndefined();
@@ -238,16 +233,14 @@ describe('session client: pages that missed messages', () => {
   it('finishes a sign-out left pending by an earlier visit as soon as a client runs', async () => {
     const w = createWorld();
     const device = w.device();
-    let down = true;
-    const fetch: typeof globalThis.fetch = (input, init) =>
-      down && String(input).endsWith('/revoke')
-        ? Promise.reject(new TypeError('Failed to fetch'))
-        : device.bridge.fetch(input, init);
+    const network = offlineRevoke(device);
+    network.down = true;
+    const { fetch } = network;
     const first = device.tab({ fetch });
     await first.loginWithPassword(ADA);
     await first.logout();
     await first.dispose();
-    down = false;
+    network.down = false;
     const reloaded = device.tab({ fetch });
     await expect(reloaded.getAccessToken()).resolves.toBeNull();
     await vi.waitFor(async () =>
