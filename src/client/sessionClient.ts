@@ -380,7 +380,8 @@ export function createSessionClient<P extends Profile = Profile>(
       const proof = key && (await http.sign({ method: POST, url: api + '/revoke', key }));
       // Stored before the broadcast: a tab that opens after it finds the sign-out pending.
       if (key) await storage.set(PENDING, key.generation);
-      signOut('logout', Math.max(key?.generation ?? 0, token?.generation ?? 0), true);
+      // Ends the session of the key it signed for: a login this tab took meanwhile stays.
+      signOut('logout', key ? key.generation : (token?.generation ?? 0), true);
       if (key) await revoke(proof);
     })().finally(() => (loggingOut = null)));
 
