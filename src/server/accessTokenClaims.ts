@@ -36,6 +36,19 @@ export interface CheckAccessTokenOptions {
   clockToleranceSeconds?: number;
 }
 
+/** The jose failures that are the token's own (every other one is the verifier's). */
+const TOKEN_FAULTS = [
+  errors.JWTExpired,
+  errors.JWTClaimValidationFailed,
+  errors.JWTInvalid,
+  errors.JWSInvalid,
+  errors.JWSSignatureVerificationFailed,
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSEAlgNotAllowed,
+  errors.JOSENotSupported,
+];
+
 function messageFor(cause: unknown): string {
   if (cause instanceof errors.JWTExpired) return 'The access token has expired.';
   if (cause instanceof errors.JWTClaimValidationFailed) {
@@ -69,6 +82,9 @@ export async function checkAccessToken(
       requiredClaims: ['iss', 'sub', 'sid', 'iat', 'exp', 'jti'],
     }));
   } catch (cause) {
+    // Keys that could not be had (a JWKS endpoint down, slow or unreadable) are not the
+    // credential's fault: a 401 would send every client refreshing. The caller answers 5xx.
+    if (!TOKEN_FAULTS.some((fault) => cause instanceof fault)) throw cause;
     throw new InvalidTokenError(messageFor(cause), { cause });
   }
   const { sub, sid, jti, iat, exp, cnf } = payload;

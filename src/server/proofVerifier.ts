@@ -87,15 +87,21 @@ function parseJson(bytes: Uint8Array): unknown {
 
 /**
  * The URL as `htu` compares it: WHATWG-parsed, scheme and host lower-cased, default port,
- * credentials, query and fragment dropped.
+ * credentials, query and fragment dropped; in the path, percent-encoded unreserved
+ * characters decoded and the other escapes upper-cased (RFC 3986 §6.2.2), so a proxy or
+ * library that encodes a path differently does not make a proof fail.
  *
  * @example
- * normalizeHtu('HTTPS://Example.COM:443/a?b#c') // 'https://example.com/a'
+ * normalizeHtu('HTTPS://Example.COM:443/%7eada/a%2fb?b#c') // 'https://example.com/~ada/a%2Fb'
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
 export function normalizeHtu(url: string): string {
   const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  const path = parsed.pathname.replace(/%[\da-f]{2}/gi, (escape) => {
+    const c = String.fromCharCode(parseInt(escape.slice(1), 16));
+    return /[\w.~-]/.test(c) ? c : escape.toUpperCase();
+  });
+  return `${parsed.protocol}//${parsed.host}${path}`;
 }
 
 /** Reads the header's JWK, refusing anything but a public EC P-256 key. */
@@ -130,7 +136,13 @@ function checkClaims(payload: unknown, options: VerifyProofOptions): VerifiedPro
   } catch (cause) {
     throw refuse('The DPoP proof htu is not a URL.', cause);
   }
-  if (claimedUrl !== normalizeHtu(options.url)) {
+  let requestUrl: string;
+  try {
+    requestUrl = normalizeHtu(options.url);
+  } catch (cause) {
+    throw refuse('The request URL cannot be read.', cause);
+  }
+  if (claimedUrl !== requestUrl) {
     throw refuse('The DPoP proof htu does not match the request URL.');
   }
   if (typeof iat !== 'number' || !Number.isFinite(iat)) {

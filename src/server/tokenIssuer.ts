@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { checkAccessToken, RESERVED_CLAIMS } from './accessTokenClaims';
 import type { AccessTokenClaims } from './accessTokenClaims';
@@ -181,7 +181,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
         token,
         async (header) => {
           const match = candidates.find((candidate) => candidate.kid === header.kid);
-          if (match === undefined) throw new Error('unknown kid');
+          if (match === undefined) throw new errors.JWKSNoMatchingKey();
           return importOnce(`public:${match.kid}`, match.publicJwk);
         },
         { issuer, nowMs },

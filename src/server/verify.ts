@@ -46,7 +46,8 @@ export type VerifiableRequest =
     };
 
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
-const localKeySets = new WeakMap<object, JWTVerifyGetKey>();
+/** By `jwks` object, with the `keys` it was built from: a set changed in place is built again. */
+const localKeySets = new WeakMap<object, { keys: unknown; count: number; get: JWTVerifyGetKey }>();
 /**
  * The default replay table, one per process: each check brings the time of its own clock, so
  * every call shares it, whatever `now` it passes (an inline `now` must not mean a new, empty
@@ -55,13 +56,16 @@ const localKeySets = new WeakMap<object, JWTVerifyGetKey>();
 let defaultReplay: ReturnType<typeof createReplayTable> | undefined;
 
 function keySetOf(options: VerifyOptions): JWTVerifyGetKey {
-  if (options.jwks !== undefined) {
-    let keySet = localKeySets.get(options.jwks);
-    if (keySet === undefined) {
-      keySet = createLocalJWKSet(options.jwks as unknown as JSONWebKeySet);
-      localKeySets.set(options.jwks, keySet);
+  const { jwks } = options;
+  if (jwks !== undefined) {
+    const keys = (jwks as { keys?: unknown }).keys;
+    const count = Array.isArray(keys) ? keys.length : -1;
+    let cached = localKeySets.get(jwks);
+    if (cached?.keys !== keys || cached.count !== count) {
+      cached = { keys, count, get: createLocalJWKSet(jwks as unknown as JSONWebKeySet) };
+      localKeySets.set(jwks, cached);
     }
-    return keySet;
+    return cached.get;
   }
   const url = new URL(options.jwksUrl as string | URL);
   let keySet = remoteKeySets.get(url.href);
@@ -167,8 +171,14 @@ function publicUrlOf(requestUrl: string, publicOrigin: string | undefined): stri
     }
     return requestUrl;
   }
-  const relative = new URL(requestUrl, 'http://placeholder.invalid');
-  return new URL(relative.pathname + relative.search, new URL(publicOrigin).origin).href;
+  const origin = new URL(publicOrigin).origin;
+  // An origin-form target is a path, `//x/y` too (resolved as a URL, `//x` would name a
+  // host); an absolute-form one (a proxy's) gives its path. One that cannot be read is
+  // passed on as it is, and fails the proof's `htu` check.
+  if (requestUrl.startsWith('/')) return origin + requestUrl;
+  if (!URL.canParse(requestUrl)) return requestUrl;
+  const { pathname, search } = new URL(requestUrl);
+  return origin + pathname + search;
 }
 
 /**
