@@ -1,7 +1,27 @@
 import { serializeSetCookie } from './cookies';
+import { MAX_BODY_BYTES } from './jsonBody';
 import type { CoreRequest, CoreResponse } from './types';
 
-/** Reads a Fetch API request into a core request (the body buffered as bytes). */
+/**
+ * Reads at most `limit` bytes of a body, then cancels the stream: one byte over the
+ * protocol's limit is enough for the core to refuse it, however much more the client sends.
+ */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number) {
+  const kept = new Uint8Array(limit);
+  let size = 0;
+  const reader = body?.getReader();
+  while (reader && size < limit) {
+    const { done, value } = await reader.read();
+    if (done) return kept.slice(0, size);
+    const part = value.subarray(0, limit - size);
+    kept.set(part, size);
+    size += part.byteLength;
+  }
+  void reader?.cancel().catch(() => {});
+  return kept.slice(0, size);
+}
+
+/** Reads a Fetch API request into a core request (the body buffered as bytes, bounded). */
 export async function fromFetchRequest(
   request: Request,
   remoteAddress?: string,
@@ -11,7 +31,7 @@ export async function fromFetchRequest(
     method: request.method,
     url: request.url,
     headers: new Headers(request.headers),
-    body: hasBody ? new Uint8Array(await request.arrayBuffer()) : null,
+    body: hasBody ? await readLimited(request.body, MAX_BODY_BYTES + 1) : null,
     ...(remoteAddress ? { remoteAddress } : {}),
   };
 }

@@ -17,8 +17,20 @@ function isSessionPath(path: string): boolean {
   return path === JWKS_PATH || path === BASE_PATH || path.startsWith(`${BASE_PATH}/`);
 }
 
+/** A request a body parser (express.json() and the like) has read already. */
+type ParsedRequest = IncomingMessage & { body?: unknown };
+
+/** The body a parser left on `req.body`, as bytes again (a parsed object as JSON). */
+function parsedBody(body: unknown): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  if (body === undefined || body === null) return new Uint8Array(0);
+  return new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
 // Only so much of a body is kept, the rest drained: the core refuses any larger body anyway.
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+function readBody(req: ParsedRequest, limit: number): Promise<Uint8Array> {
+  // Read before (by middleware): its 'end' has fired and will not fire again.
+  if (req.readableEnded) return Promise.resolve(parsedBody(req.body).subarray(0, limit));
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -73,9 +85,11 @@ export function toNodeListener(
   return (req, res, next) => {
     const rawUrl = (req as NodeRequest).originalUrl ?? req.url ?? '/';
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+    // HTTP/2 names the host in `:authority`, and sends no Host header.
+    const host = (req.headers[':authority'] as string | undefined) ?? req.headers.host;
     let url: URL;
     try {
-      url = new URL(rawUrl, `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
+      url = new URL(rawUrl, `${encrypted ? 'https' : 'http'}://${host ?? 'localhost'}`);
     } catch {
       url = new URL(rawUrl.startsWith('/') ? rawUrl : '/', 'http://localhost');
     }

@@ -64,7 +64,8 @@ function refreshCookie(
     path: cookiePath,
     maxAge,
     httpOnly: true,
-    secure: cookieSecure ?? !isInsecureLocalhost(ctx.origin),
+    // Browsers refuse `SameSite=None` without `Secure`, and take `Secure` from localhost.
+    secure: cookieSecure ?? (cookieSameSite === 'None' || !isInsecureLocalhost(ctx.origin)),
     sameSite: cookieSameSite,
   };
 }

@@ -8,6 +8,9 @@ import {
   type SessionRecord,
 } from './sessions';
 
+/** How long a sealed successor outlives its grace window in the store (see `isInGrace`). */
+const GRACE_STORE_MARGIN_MS = 10_000;
+
 /** A presented refresh token, looked up. */
 export type PresentedToken =
   | { state: 'none'; hash: '' }
@@ -112,7 +115,12 @@ export async function rotateRefreshToken(
     await store.set<SealedSuccessor>(
       graceKey(successorHash),
       { iv: toBase64url(iv), data: toBase64url(new Uint8Array(sealed)) },
-      { expiresAtMs: Math.min(nowMs + graceSeconds * 1000, session.absoluteEndMs) },
+      // Kept a margin past the window: `isInGrace` judges it at the request's time, and a
+      // store read a moment later must still find the copy.
+      {
+        expiresAtMs:
+          Math.min(nowMs + graceSeconds * 1000, session.absoluteEndMs) + GRACE_STORE_MARGIN_MS,
+      },
     );
   }
 
