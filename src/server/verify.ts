@@ -61,7 +61,7 @@ function keySetOf(options: VerifyOptions): JWTVerifyGetKey {
     const keys = (jwks as { keys?: unknown }).keys;
     const count = Array.isArray(keys) ? keys.length : -1;
     let cached = localKeySets.get(jwks);
-    if (cached?.keys !== keys || cached.count !== count) {
+    if (!cached || cached.keys !== keys || cached.count !== count) {
       cached = { keys, count, get: createLocalJWKSet(jwks as unknown as JSONWebKeySet) };
       localKeySets.set(jwks, cached);
     }
