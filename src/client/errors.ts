@@ -17,7 +17,8 @@ export type SessionErrorCode =
   | 'not_found'
   | 'bad_request'
   | 'invalid_pagination_limit'
-  | 'invalid_pagination_offset';
+  | 'invalid_pagination_offset'
+  | 'unexpected_error';
 
 /** The DPoP error codes of RFC 9449 and the kit's key binding check. */
 export type DpopErrorCode = Extract<
@@ -171,6 +172,18 @@ export class BadRequestError extends SessionError {
   static override brand = 'BadRequestError';
 }
 
+/**
+ * A refresh failed for a reason outside the protocol: a platform API threw (an unusable
+ * stored key, for example). `cause` holds what was thrown.
+ */
+export class UnexpectedError extends SessionError {
+  declare readonly code: 'unexpected_error';
+  static override brand = 'UnexpectedError';
+  constructor(cause: unknown) {
+    super('unexpected_error', 'Refresh failed unexpectedly (see cause)', { cause });
+  }
+}
+
 /** Any concrete session error; `switch (err.code)` narrows it to its class. */
 export type AnySessionError =
   | UnauthorizedError
@@ -183,7 +196,8 @@ export type AnySessionError =
   | ProtocolError
   | DisposedError
   | NotFoundError
-  | BadRequestError;
+  | BadRequestError
+  | UnexpectedError;
 
 for (const cls of [
   SessionError,
@@ -198,6 +212,7 @@ for (const cls of [
   DisposedError,
   NotFoundError,
   BadRequestError,
+  UnexpectedError,
 ]) {
   Object.defineProperty(cls.prototype, brandOf(cls.brand), { value: true });
 }

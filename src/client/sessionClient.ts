@@ -1,5 +1,5 @@
 import { createEnvironment } from './environment';
-import { DisposedError, SessionError, UnauthorizedError } from './errors';
+import { DisposedError, SessionError, UnauthorizedError, UnexpectedError } from './errors';
 import { createHttp, type SendOptions } from './http';
 import { createKeyStore } from './keyStore';
 import { createNonceCache } from './nonceCache';
@@ -215,8 +215,10 @@ export function createSessionClient<P extends Profile = Profile>(
           if (!token) setSnapshot({ status: 'unauthenticated', reason: snapshot.reason });
           return t && token;
         },
-        (e: unknown) => {
-          if (!token && snapshot.status !== 'unauthenticated' && e instanceof SessionError)
+        (thrown: unknown) => {
+          // Whatever failed, the caller and the snapshot get a typed error.
+          const e = thrown instanceof SessionError ? thrown : new UnexpectedError(thrown);
+          if (!token && snapshot.status !== 'unauthenticated')
             setSnapshot({ status: 'error', error: e });
           throw e;
         },

@@ -51,9 +51,10 @@ function current(shared: SharedClient): SessionClient<Profile> {
   if (shared.live) return shared.live;
   // Construction touches no browser global; the client starts on first subscription.
   shared.live = createSessionClient<Profile>(shared.options);
-  // Used again while nobody holds it (a hidden `<Activity>` rendering): unless an owner
-  // claims it, it goes the way its predecessor went, instead of living on unowned.
-  if (shared.restoreOnRetain && shared.owners === 0) scheduleDispose(shared);
+  // Used while nobody holds it (a first render, a hidden `<Activity>` rendering): unless an
+  // owner claims it, it is disposed after the grace delay. A render that never commits (it
+  // suspended before the provider mounted) leaves no running client behind.
+  if (shared.owners === 0) scheduleDispose(shared);
   return shared.live;
 }
 

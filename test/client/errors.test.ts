@@ -14,6 +14,7 @@ import {
   SessionError,
   TokenReusedError,
   UnauthorizedError,
+  UnexpectedError,
   type SessionErrorCode,
 } from '../../src/client';
 import { ADA, createWorld } from './helpers/world';
@@ -30,6 +31,7 @@ const samples = () => [
   new DisposedError(),
   new NotFoundError('m'),
   new BadRequestError('invalid_pagination_limit', 'm'),
+  new UnexpectedError(new TypeError('x')),
 ];
 
 describe('errors', () => {
@@ -46,6 +48,7 @@ describe('errors', () => {
       ['DisposedError', 'disposed', false],
       ['NotFoundError', 'not_found', false],
       ['BadRequestError', 'invalid_pagination_limit', false],
+      ['UnexpectedError', 'unexpected_error', false],
     ]);
     for (const e of samples()) {
       expect(e).toBeInstanceOf(SessionError);
