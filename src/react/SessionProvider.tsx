@@ -23,7 +23,10 @@ interface CommonProps {
  * `createSessionClient` (read once, on mount) for the provider to create its own.
  */
 export type SessionProviderProps<P extends Profile = Profile> = CommonProps &
-  ({ client: SessionClient<P>; baseUrl?: never } | ({ client?: never } & SessionClientOptions));
+  (
+    | ({ client: SessionClient<P> } & { [K in keyof SessionClientOptions]?: never })
+    | ({ client?: never } & SessionClientOptions)
+  );
 
 const noop = (): void => {};
 

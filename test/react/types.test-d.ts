@@ -94,6 +94,9 @@ describe('SessionProvider', () => {
       client: {} as SessionClient,
       baseUrl: 'https://app.example.com',
     }).not.toExtend<Props>();
+    // No option is silently ignored next to a client: every one is refused.
+    expectTypeOf({ client: {} as SessionClient, namespace: 'app' }).not.toExtend<Props>();
+    expectTypeOf({ client: {} as SessionClient, peerWaitMs: 500 }).not.toExtend<Props>();
     expectTypeOf({}).not.toExtend<Props>();
   });
 });
