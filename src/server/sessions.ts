@@ -66,7 +66,11 @@ export function sessionEndReason(
   lifetimes: SessionLifetimes,
 ): SessionEndReason | undefined {
   if (session.revoked) return session.revoked.reason;
-  return nowMs >= sessionEndMs(session, lifetimes) ? 'expired' : undefined;
+  // Judged in whole seconds, as tokens are: in the second the session ends, a token would
+  // expire the moment it was issued (`exp` = `iat`).
+  return Math.floor(nowMs / 1000) >= Math.floor(sessionEndMs(session, lifetimes) / 1000)
+    ? 'expired'
+    : undefined;
 }
 
 /** A new session id. */

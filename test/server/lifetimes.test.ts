@@ -23,6 +23,25 @@ describe('session lifetimes', () => {
     expect(await errorOf(ended)).toMatchObject({ code: 'unauthorized', reason: 'expired' });
   });
 
+  it('never answers its last fraction of a second with a token that expires as it is issued', async () => {
+    const { server, clock } = createTestServer({
+      sessionLifetimeSeconds: 1000,
+      inactivityTimeoutSeconds: null,
+    });
+    const device = await createDevice(server);
+    clock.advance(0.3);
+    await device.login();
+    // 0.2 s of the session are left, within the second its end falls in.
+    clock.advance(999.8);
+    const last = await device.refresh({ headers: { 'X-Refresh-Token': device.refreshToken()! } });
+    if (last.status === 200) {
+      const { iat, exp } = decodeJwt(
+        ((await last.json()) as { access_token: string }).access_token,
+      );
+      expect(exp!).toBeGreaterThan(iat!);
+    } else expect(await errorOf(last)).toMatchObject({ code: 'unauthorized', reason: 'expired' });
+  });
+
   it('ends a session after the inactivity timeout, counted from the last refresh', async () => {
     const { server, clock } = createTestServer({ inactivityTimeoutSeconds: 100 });
     const device = await createDevice(server);
