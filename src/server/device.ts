@@ -23,7 +23,7 @@ const MAX_HINT_LENGTH = 64;
 const HINT_STRINGS = ['model', 'platform', 'platformVersion', 'browser', 'browserVersion'] as const;
 
 /**
- * Sanitises the `device` hints of a finalize body: control characters stripped, each
+ * Sanitises the `device` hints of a finalize body: control characters (bidi ones too) stripped, each
  * field capped at 64 characters, wrongly typed fields (or a non-object) dropped.
  */
 export function sanitizeDeviceHints(input: unknown): DeviceHints {
@@ -34,7 +34,11 @@ export function sanitizeDeviceHints(input: unknown): DeviceHints {
     const value = source[field];
     if (typeof value !== 'string') continue;
     // eslint-disable-next-line no-control-regex
-    const clean = [...value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()]
+    const clean = [
+      ...value
+        .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+        .trim(),
+    ]
       .slice(0, MAX_HINT_LENGTH)
       .join('')
       .trim();

@@ -20,7 +20,7 @@ import { useRevokeFlow } from './useRevokeFlow';
 import { useRowFocus } from './useRowFocus';
 import { useSessionOwner } from './useSessionOwner';
 import { useSteppedNow } from './useSteppedNow';
-import { VisuallyHidden } from './VisuallyHidden';
+import { VisuallyHidden, visuallyHidden } from './VisuallyHidden';
 
 export type { BulkRevokeTarget } from './useRevokeFlow';
 
@@ -209,11 +209,9 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
 
     let body: ReactNode;
     if (state === 'signed-out') {
-      body = (
-        <p className="rds-signed-out" role="status">
-          {messages.signedOut(session.reason)}
-        </p>
-      );
+      // Said, and shown, by the status region below: it was on the page before the change,
+      // so screen readers announce it.
+      body = null;
     } else if (state === 'error') {
       body = (
         <div className="rds-error" role="alert">
@@ -323,9 +321,15 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
             onOffsetChange={setOffset}
           />
         ) : null}
-        <VisuallyHidden role="status">
-          {state === 'loading' ? messages.loading : flow.announcement}
-        </VisuallyHidden>
+        {state === 'signed-out' ? (
+          <p role="status" className="rds-signed-out">
+            {messages.signedOut(session.reason)}
+          </p>
+        ) : (
+          <p role="status" className="rds-visually-hidden" style={visuallyHidden}>
+            {state === 'loading' ? messages.loading : flow.announcement}
+          </p>
+        )}
         {flow.dialog ? (
           <ConfirmDialog
             request={flow.dialog.request}

@@ -70,8 +70,11 @@ export const SessionRow = memo(function SessionRow(props: SessionRowProps) {
           ? props.renderDevice(session, { device, messages, defaultContent })
           : defaultContent;
       }
-      case 'location':
-        return formatters.country(session.countryCode);
+      case 'location': {
+        // In the formatters' language, which may differ from the messages' around it.
+        const country = formatters.country(session.countryCode);
+        return country ? <span lang={formatters.locale}>{country}</span> : null;
+      }
       case 'signedIn':
       case 'lastActive':
       case 'expires': {

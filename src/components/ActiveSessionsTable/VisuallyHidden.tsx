@@ -1,7 +1,7 @@
 import type { CSSProperties, HTMLAttributes } from 'react';
 
 // Inline, so hidden labels stay hidden with `unstyled` or without the stylesheet.
-const hidden: CSSProperties = {
+export const visuallyHidden: CSSProperties = {
   position: 'absolute',
   width: 1,
   height: 1,
@@ -18,7 +18,7 @@ export function VisuallyHidden({ style, className, ...rest }: HTMLAttributes<HTM
   return (
     <span
       className={className ?? 'rds-visually-hidden'}
-      style={{ ...hidden, ...style }}
+      style={{ ...visuallyHidden, ...style }}
       {...rest}
     />
   );

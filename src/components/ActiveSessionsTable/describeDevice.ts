@@ -18,12 +18,19 @@ export function knownDeviceType(type: unknown): DeviceType {
   return typeof type === 'string' && deviceTypes.includes(type) ? (type as DeviceType) : 'unknown';
 }
 
-/** Keeps server strings readable: no control characters, trimmed, bounded. */
+/**
+ * Keeps server strings readable: no control characters (bidi controls included, which
+ * could reverse the text around a name), trimmed, bounded in characters (never half of one).
+ */
 function clean(value: unknown, max = 120): string {
   if (typeof value !== 'string') return '';
-  // eslint-disable-next-line no-control-regex
-  const text = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const chars = [
+    // eslint-disable-next-line no-control-regex
+    ...value
+      .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+      .trim(),
+  ];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
 /**

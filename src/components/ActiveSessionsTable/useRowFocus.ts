@@ -11,8 +11,8 @@ interface Intent {
   pageOffset: number;
   /** `leaving` until the row is gone; `returning` once its revocation failed. */
   phase: 'leaving' | 'returning';
-  /** Where focus stood when the revocation failed. */
-  focusedAtFailure?: Element | null;
+  /** Where focus stood when the revocation started (`leaving`) or failed (`returning`). */
+  focusedAt: Element | null;
 }
 
 /** What {@link useRowFocus} gives the table. */
@@ -38,6 +38,8 @@ function focusIsLost(): boolean {
   const active = document.activeElement;
   return !active || active === document.body || !active.isConnected;
 }
+
+const active = () => (typeof document === 'undefined' ? null : document.activeElement);
 
 const focusFirstIn = (element: Element | undefined): boolean => {
   const target = element?.querySelector<HTMLElement>(focusableSelector);
@@ -68,6 +70,11 @@ export function useRowFocus(
   useIsomorphicLayoutEffect(() => {
     latestPage.current = { sessions, pageOffset };
   });
+  /** Focus is where the intent left it, lost, or on the heading that caught it meanwhile. */
+  const focusStayed = (current: Intent) => {
+    const now = active();
+    return now === current.focusedAt || now === headingRef.current || focusIsLost();
+  };
   // Bumped when a revocation fails, so the effect runs even if no row changed yet.
   const [failures, setFailures] = useState(0);
 
@@ -77,12 +84,14 @@ export function useRowFocus(
       const row = rows.current.get(current.id);
       if (!row) return;
       intent.current = null;
-      if (document.activeElement === current.focusedAtFailure || focusIsLost()) focusFirstIn(row);
+      if (focusStayed(current)) focusFirstIn(row);
       return;
     }
     if (current && settled) {
       if (sessions.some((session) => session.id === current.id)) return;
       intent.current = null;
+      // The user went on elsewhere meanwhile: their focus is not taken back.
+      if (!focusStayed(current)) return;
       // The next row has taken the revoked one's place; when the revoked row was the
       // last of its page, the page before it is shown and its last row stood just before.
       const next =
@@ -93,8 +102,14 @@ export function useRowFocus(
       return;
     }
     if (gone) intent.current = null;
-    if (focusWithin.current && focusIsLost()) headingRef.current?.focus();
   }, [sessions, pageOffset, settled, gone, failures]);
+
+  // After every commit: whatever removed the focused element from inside the table (a
+  // dismissed alert, a retried list, a dialog whose row went away), focus lands on the
+  // heading rather than on <body>.
+  useIsomorphicLayoutEffect(() => {
+    if (focusWithin.current && focusIsLost()) headingRef.current?.focus();
+  });
 
   const rowRef = useCallback((id: string, element: HTMLTableRowElement | null) => {
     if (element) rows.current.set(id, element);
@@ -111,13 +126,12 @@ export function useRowFocus(
           0,
           shown.findIndex((session) => session.id === id),
         );
-        intent.current = { id, index, pageOffset: offset, phase: 'leaving' };
+        intent.current = { id, index, pageOffset: offset, phase: 'leaving', focusedAt: active() };
       },
       returning(id) {
         const index = intent.current?.index ?? 0;
         const pageOffset = intent.current?.pageOffset ?? latestPage.current.pageOffset;
-        const focusedAtFailure = typeof document === 'undefined' ? null : document.activeElement;
-        intent.current = { id, index, pageOffset, phase: 'returning', focusedAtFailure };
+        intent.current = { id, index, pageOffset, phase: 'returning', focusedAt: active() };
         setFailures((count) => count + 1);
       },
       onFocus() {
