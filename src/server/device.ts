@@ -1,6 +1,11 @@
 import Bowser from 'bowser';
 import type { WireSessionView } from './types';
 
+/** C0 and C1 controls, and the bidi controls that could reverse the text around a string. */
+const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** What a session remembers about the device that signed in. */
 export interface DeviceInfo {
   model: string;
@@ -33,12 +38,7 @@ export function sanitizeDeviceHints(input: unknown): DeviceHints {
   for (const field of HINT_STRINGS) {
     const value = source[field];
     if (typeof value !== 'string') continue;
-    // eslint-disable-next-line no-control-regex
-    const clean = [
-      ...value
-        .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-        .trim(),
-    ]
+    const clean = [...value.replace(CONTROL_CHARACTERS, '').trim()]
       .slice(0, MAX_HINT_LENGTH)
       .join('')
       .trim();

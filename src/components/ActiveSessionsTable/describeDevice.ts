@@ -1,6 +1,11 @@
 import type { DeviceType, SessionView } from '../../client/types';
 import type { ActiveSessionsMessages } from './messages';
 
+/** C0 and C1 controls, and the bidi controls that could reverse the text around a string. */
+const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** What a row says about its device, as plain text. */
 export interface DeviceDescription {
   type: DeviceType;
@@ -24,12 +29,7 @@ export function knownDeviceType(type: unknown): DeviceType {
  */
 function clean(value: unknown, max = 120): string {
   if (typeof value !== 'string') return '';
-  const chars = [
-    // eslint-disable-next-line no-control-regex
-    ...value
-      .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-      .trim(),
-  ];
+  const chars = [...value.replace(CONTROL_CHARACTERS, ' ').trim()];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
