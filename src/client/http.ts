@@ -42,6 +42,9 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
     (loaded ??= storage.get<number>('clockOffset').then((o) => (offset = o ?? offset)));
   /** Server time in milliseconds. */
   const serverNow = () => env.now() + offset;
+  const own = (url: string) => url.startsWith(api + '/');
+  /** Nonces are kept per server: the session API's apart from an app API on its origin. */
+  const nonceKey = (url: string) => (own(url) ? api : new URL(url).origin);
 
   const sign = async (o: SendOptions, nonce?: string) => {
     const u = new URL(o.url);
@@ -49,7 +52,7 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       htm: o.method,
       htu: u.origin + u.pathname,
       iat: serverNow() / 1000,
-      nonce: nonce ?? (await nonces.get(u.origin)),
+      nonce: nonce ?? (await nonces.get(nonceKey(o.url))),
       accessToken: o.token?.bound ? o.token.value : undefined,
     });
   };
@@ -86,11 +89,10 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       }
       // A nonce is 1*NQCHAR (RFC 9449 §8): ASCII, so proofs can carry it as is.
       const newNonce = /^[!#-[\]-~]+$/.exec(res.headers.get('dpop-nonce') ?? '')?.[0];
-      if (newNonce) nonces.set(new URL(o.url).origin, newNonce);
+      if (newNonce) nonces.set(nonceKey(o.url), newNonce);
       // Learn the server clock from `Date` (whole seconds: the true time lies in [date, date + 1 s)),
       // of the session API only: an app's answer may come from a cache, or from another clock.
-      const own = o.url.startsWith(api + '/');
-      const date = own ? parseHttpDate(res.headers.get('date') ?? '') : NaN;
+      const date = own(o.url) ? parseHttpDate(res.headers.get('date') ?? '') : NaN;
       const drift = isNaN(date) ? 0 : date + 500 - serverNow();
       if (Math.abs(drift) > 1500) {
         offset += drift;
@@ -101,7 +103,7 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       // from the session API only, of the kit's JSON body: an app's body has codes of its own.
       const code =
         /\berror="?([\w-]+)/.exec(res.headers.get('www-authenticate') ?? '')?.[1] ??
-        (own
+        (own(o.url)
           ? (
               (await res
                 .clone()

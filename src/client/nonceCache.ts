@@ -1,6 +1,6 @@
 import type { Storage } from './storage';
 
-/** The newest `DPoP-Nonce` per origin, in memory and in storage (so a reload starts with it). */
+/** The newest `DPoP-Nonce` per server (an origin, or the session API), in memory and in storage (so a reload starts with it). */
 export interface NonceCache {
   get(origin: string): Promise<string | undefined>;
   set(origin: string, nonce: string): void;

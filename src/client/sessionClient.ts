@@ -288,7 +288,19 @@ export function createSessionClient<P extends Profile = Profile>(
     const t = token;
     if (!t) return http.send(o);
     let res = await attempt(t);
-    if (res.status === 401) {
+    if (res.status === 401 && res.redirected) {
+      // `fetch` followed a redirect with the proof signed for the first URL. A GET or HEAD is
+      // sent again, signed for where it landed; another method may have changed on the way,
+      // or been carried out, so it is not.
+      if (!/^(GET|HEAD)$/.test(o.method) || !authorized.has(new URL(res.url).origin)) return res;
+      o = { ...o, url: res.url };
+      res = await attempt(t);
+    }
+    // A refresh cannot satisfy a nonce challenge (`http.send` answered one when it could).
+    if (
+      res.status === 401 &&
+      !/\berror="?use_dpop_nonce\b/.test(res.headers.get('www-authenticate') ?? '')
+    ) {
       staleAt = Math.max(staleAt, t.refreshedAt);
       await token$();
       if (token) res = await attempt(token);
@@ -447,6 +459,13 @@ export function createSessionClient<P extends Profile = Profile>(
         throw new TypeError('"body" cannot be a stream (no replay)');
       // As `new Request(req, init)`: init's headers replace the request's, other options merge.
       const headers = new Headers(init.headers ?? req?.headers);
+      const method = (init.method ?? req?.method ?? 'GET').toUpperCase();
+      // Buffered once, so a nonce retry or a replay after refresh sends the same bytes. A
+      // null `init.body` keeps the Request's, as for fetch.
+      const body = init.body ?? (req?.body ? await req.arrayBuffer() : undefined);
+      // A programming error, refused as fetch refuses it, not sent to fail as a network error.
+      if (body != null && (method === 'GET' || method === 'HEAD'))
+        throw new TypeError('"body" cannot go with a GET or HEAD request');
       return authorizedSend({
         // An `undefined` member of init is absent, as for fetch: it keeps the Request's own.
         init: req
@@ -455,11 +474,10 @@ export function createSessionClient<P extends Profile = Profile>(
               ...Object.fromEntries(Object.entries(init).filter(([, v]) => v !== undefined)),
             }
           : init,
-        method: (init.method ?? req?.method ?? 'GET').toUpperCase(),
+        method,
         url: url.href,
         headers,
-        // Buffered once, so a nonce retry or a replay after refresh sends the same bytes.
-        body: init.body !== undefined ? init.body : req?.body ? await req.arrayBuffer() : undefined,
+        body,
       });
     }, 1),
     loginWithPassword: live(async (input) => {
