@@ -64,16 +64,27 @@ function resolveOptions(options: SessionServerOptions): ResolvedOptions {
   };
 }
 
-/** Exact origins only: `*` and `null` would hand credentials to any page or sandbox. */
+/**
+ * Exact origins only (`*` and `null` would hand credentials to any page or sandbox), kept
+ * as browsers send them in `Origin`: `https://App.example.com:443/` is `https://app.example.com`.
+ */
 function allowedOrigins(origins: readonly string[] | undefined): Set<string> {
+  const allowed = new Set<string>();
   for (const origin of origins ?? []) {
-    if (typeof origin !== 'string' || origin === '*' || origin === 'null') {
+    let url: URL | undefined;
+    try {
+      if (typeof origin === 'string' && origin !== '*') url = new URL(origin);
+    } catch {
+      // Not a URL: refused just below.
+    }
+    if (!url || url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
       throw new TypeError(
-        `"allowedOrigins" must list exact origins; ${JSON.stringify(origin)} is not allowed`,
+        `"allowedOrigins" must list exact origins such as "https://app.example.com"; ${JSON.stringify(origin)} is not one`,
       );
     }
+    allowed.add(url.origin);
   }
-  return new Set(origins ?? []);
+  return allowed;
 }
 
 /**

@@ -39,3 +39,6 @@ export type {
 export type { AccessTokenClaims } from './accessTokenClaims';
 export { verifyAccessToken, verifyDpopRequest } from './verify';
 export type { VerifiableRequest, VerifyDpopRequestOptions, VerifyOptions } from './verify';
+export { createNonceManager } from './nonces';
+export type { NonceManagerOptions } from './nonces';
+export type { NonceCheck, ReplayCache } from './proofVerifier';

@@ -46,8 +46,8 @@ export type VerifiableRequest =
     };
 
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
-/** By `jwks` object, with the `keys` it was built from: a set changed in place is built again. */
-const localKeySets = new WeakMap<object, { keys: unknown; count: number; get: JWTVerifyGetKey }>();
+/** By `jwks` object, with the keys it was built from: a set changed in place is built again. */
+const localKeySets = new WeakMap<object, { keys: string; get: JWTVerifyGetKey }>();
 /**
  * The default replay table, one per process: each check brings the time of its own clock, so
  * every call shares it, whatever `now` it passes (an inline `now` must not mean a new, empty
@@ -58,11 +58,11 @@ let defaultReplay: ReturnType<typeof createReplayTable> | undefined;
 function keySetOf(options: VerifyOptions): JWTVerifyGetKey {
   const { jwks } = options;
   if (jwks !== undefined) {
-    const keys = (jwks as { keys?: unknown }).keys;
-    const count = Array.isArray(keys) ? keys.length : -1;
+    // Compared by content (a few public keys): jose keeps a copy of the set it was given.
+    const keys = JSON.stringify((jwks as { keys?: unknown }).keys) ?? '';
     let cached = localKeySets.get(jwks);
-    if (!cached || cached.keys !== keys || cached.count !== count) {
-      cached = { keys, count, get: createLocalJWKSet(jwks as unknown as JSONWebKeySet) };
+    if (cached?.keys !== keys) {
+      cached = { keys, get: createLocalJWKSet(jwks as unknown as JSONWebKeySet) };
       localKeySets.set(jwks, cached);
     }
     return cached.get;

@@ -60,8 +60,11 @@ describe('SessionProvider: failures before and during mount', () => {
       </QueryClientProvider>,
     );
     await screen.findByText('orders: 200 authenticated');
-    // One provider, one client: one presence lock.
-    expect((await locks.query()).held).toHaveLength(1);
+    // One provider, one client: one presence lock, once the render that never committed
+    // has had its grace delay (React 18 shows the content sooner than that).
+    await waitFor(async () => expect((await locks.query()).held).toHaveLength(1), {
+      timeout: OWNED_CLIENT_GRACE_MS * 5,
+    });
 
     view.unmount();
     await act(pastGraceDelay);

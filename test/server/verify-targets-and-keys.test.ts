@@ -120,6 +120,26 @@ describe('verifyAccessToken: signing keys', () => {
     });
   });
 
+  it('follows a key replaced inside the same keys array: the new one verifies, the removed one no longer does', async () => {
+    const jwks = { keys: [...(await tokens.jwks()).keys] };
+    const backend = { issuer: ISSUER, jwks, now: clock.now };
+    await expect(verifyAccessToken(unbound, backend)).resolves.toBeDefined();
+
+    // Another issuer's key takes the old one's place, at the same count.
+    const other = createTokenIssuer({
+      store: createMemoryStore({ now: clock.now }),
+      now: clock.now,
+    });
+    const { accessToken } = await other.issue({
+      userId: 'usr_2',
+      sessionId: 'ses_2',
+      issuer: ISSUER,
+    });
+    jwks.keys.splice(0, jwks.keys.length, ...(await other.jwks()).keys);
+    await expect(verifyAccessToken(accessToken, backend)).resolves.toMatchObject({ sub: 'usr_2' });
+    await refusedWith(verifyAccessToken(unbound, backend), 'unauthorized');
+  });
+
   it('does not answer 401 invalid_token when the JWKS endpoint is down', async () => {
     const server = createServer((_req, res) => {
       res.writeHead(503).end();
