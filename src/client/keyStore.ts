@@ -20,8 +20,11 @@ export interface KeyStore {
   create(floor: number): Promise<KeyRecord>;
   /** Stores `record` as the key, replacing any other. Call inside the refresh lock. */
   save(record: KeyRecord): Promise<void>;
-  /** Deletes the key when it is still of `generation` (a newer login keeps its key). */
-  remove(generation: number): Promise<void>;
+  /**
+   * Deletes the key when it is still of `generation` (a newer login keeps its key); true
+   * when no newer key is stored.
+   */
+  remove(generation: number): Promise<boolean>;
 }
 
 /** Creates the key store over the client's storage. */
@@ -43,6 +46,7 @@ export function createKeyStore(storage: Storage, getCrypto: () => Crypto): KeySt
       const stored = await storage.get<KeyRecord>('key');
       if (stored?.generation === generation) await storage.del('key');
       cached = undefined;
+      return !stored || stored.generation <= generation;
     },
   };
 }

@@ -250,9 +250,12 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     return t;
   };
 
-  /** Deletes what a finished session leaves behind; call under the lock. */
+  /**
+   * Deletes what a finished session leaves behind, unless a newer login's is stored by now
+   * (its key, nonces and header-mode refresh token stay); call under the lock.
+   */
   const forget = async (generation: number) => {
-    await keys.remove(generation);
+    if (!(await keys.remove(generation))) return;
     await storage.del('nonces');
     if (header) await storage.del('refreshToken');
   };
