@@ -45,3 +45,16 @@ export function createEnvironment(options: SessionClientOptions): Environment {
     now: () => (options.now ?? Date.now)(),
   };
 }
+
+/**
+ * A signal that aborts after `ms`, as `AbortSignal.timeout` does, and `clear` to drop its
+ * timer once the work is done: a disposed client leaves no timer behind.
+ */
+export const deadline = (ms: number) => {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+    ms,
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+};

@@ -17,7 +17,8 @@ export interface SendOptions {
   headers?: HeadersInit | undefined;
   body?: BodyInit | null | undefined;
   credentials?: RequestCredentials | undefined;
-  timeoutMs?: number | undefined;
+  /** Bounds the request, its retries and the reading of its answer (see `deadline`). */
+  timeout?: AbortSignal | undefined;
   /** Attaches nothing, for example to the proof of a pre-signed request. */
   proof?: string | undefined;
 }
@@ -60,7 +61,7 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   /** Sends with a fresh proof, retrying once for a nonce and once for skew. */
   const send = async (o: SendOptions): Promise<Response> => {
     await load();
-    const { token, init, timeoutMs } = o;
+    const { token, init, timeout } = o;
     let nonce: string | undefined;
     let proof = o.proof;
     let nonceRetried = false;
@@ -70,7 +71,6 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       if ((proof ??= o.key && (await sign(o, nonce)))) headers.set('DPoP', proof);
       if (token) headers.set('Authorization', (token.bound ? 'DPoP ' : 'Bearer ') + token.value);
       // Only refreshes time out, and only app requests bring their own signal.
-      const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
       let res: Response;
       try {
         res = await env.fetch(o.url, {

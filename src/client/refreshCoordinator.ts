@@ -1,4 +1,4 @@
-import type { Environment } from './environment';
+import { deadline, type Environment } from './environment';
 import {
   DisposedError,
   DpopError,
@@ -159,14 +159,20 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const locks = env.locks;
     if (!locks) return fn();
-    const signal = AbortSignal.timeout(options.lockTimeoutMs ?? 30_000);
+    const limit = deadline(options.lockTimeoutMs ?? 30_000);
     let granted = false;
     try {
-      return await locks.request(name, { signal }, () => ((granted = true), fn()));
+      return await locks.request(name, { signal: limit.signal }, () => {
+        granted = true;
+        limit.clear();
+        return fn();
+      });
     } catch (cause) {
-      if (!granted && signal.aborted)
+      if (!granted && limit.signal.aborted)
         throw new LockTimeoutError('Refresh lock timed out', { cause });
       throw cause;
+    } finally {
+      limit.clear();
     }
   };
 
@@ -288,16 +294,19 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       netRetried: boolean,
       reloaded: boolean,
     ): Promise<CachedToken | null> => {
+      const limit = deadline(options.refreshTimeoutMs ?? 10_000);
       try {
         const answer = await tokenCall({
           method: 'POST',
           url: h.api + '/refresh',
           key: k,
-          timeoutMs: options.refreshTimeoutMs ?? 10_000,
+          timeout: limit.signal,
           headers,
         });
+        limit.clear();
         return await complete(answer, k);
       } catch (e) {
+        limit.clear();
         // A lost answer is recovered inside the server's grace window: retry at once, with a
         // fresh proof. A browser that resends the request on a dropped kept-alive connection
         // replays our proof, which the server refuses as `invalid_dpop_proof` without spending

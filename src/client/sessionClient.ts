@@ -79,8 +79,8 @@ export function createSessionClient<P extends Profile = Profile>(
   } catch {
     // Not an absolute URL: refused just below, naming the option.
   }
-  if (!base || base.search || base.hash)
-    throw new TypeError('"baseUrl" must be an absolute URL with no query or fragment');
+  if (!base || !/^https?:$/.test(base.protocol) || base.search || base.hash)
+    throw new TypeError('"baseUrl" must be an absolute http(s) URL with no query or fragment');
   const apiOrigin = base.origin;
   // Timers take at most 2^31 - 1 ms.
   for (const k of ['refreshTimeoutMs', 'lockTimeoutMs', 'peerWaitMs'] as const)

@@ -7,6 +7,7 @@ export interface Storage {
   readonly memoryOnly: boolean;
 }
 
+const DATABASE = 'react-dpop-session';
 const STORE = 'kv';
 
 const done = <T>(req: IDBRequest<T>) =>
@@ -39,7 +40,7 @@ export function createStorage(
   const open = () =>
     (db ??= (async () => {
       await 0; // let the caller subscribe to the warning first
-      const req = getFactory()?.open('react-dpop-session', 1);
+      const req = getFactory()?.open(DATABASE, 1);
       if (!req) return fallback();
       req.onupgradeneeded = () => req.result.createObjectStore(STORE);
       return done(req);
@@ -84,4 +85,20 @@ export function createStorage(
     set: (key, value) => access(key, true, value),
     del: (key) => access(key, true),
   };
+}
+
+/**
+ * Deletes every value stored under `prefix` (a namespace and its devices): the clean slate
+ * of the testing entry, so a later test of the same namespace finds no key.
+ */
+export async function deleteStored(factory: IDBFactory, prefix: string): Promise<void> {
+  const req = factory.open(DATABASE, 1);
+  req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+  const db = await done(req);
+  try {
+    const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
+    await done(db.transaction(STORE, 'readwrite').objectStore(STORE).delete(range));
+  } finally {
+    db.close();
+  }
 }

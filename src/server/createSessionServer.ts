@@ -174,6 +174,7 @@ export function createSessionServer(options: SessionServerOptions = {}): Session
     get issuer() {
       return resolved.issuer ?? resolved.publicOrigin ?? lastOrigin;
     },
+    publicOrigin: resolved.publicOrigin,
     onRequest(listener) {
       listeners.add(listener);
       return () => {

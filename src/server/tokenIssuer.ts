@@ -1,4 +1,11 @@
-import { calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+} from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { checkAccessToken, RESERVED_CLAIMS } from './accessTokenClaims';
 import type { AccessTokenClaims } from './accessTokenClaims';

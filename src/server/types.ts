@@ -187,6 +187,8 @@ export interface SessionServer {
   now(): number;
   /** The configured issuer (else `publicOrigin`, else the origin of the latest request). */
   readonly issuer: string | undefined;
+  /** The configured `publicOrigin`, as an origin. */
+  readonly publicOrigin: string | undefined;
   /** Subscribes to the request log; returns the unsubscribe function. */
   onRequest(listener: (entry: RequestLogEntry) => void): () => void;
 }

@@ -74,6 +74,11 @@ export function deviceBridge(
   device: TestDeviceOptions,
   countryHeader = 'cf-ipcountry',
 ): BrowserBridge {
+  // Refused here, not dropped on the way: a test would look for a row that never shows.
+  if (device.country !== undefined && !/^[A-Za-z]{2}$/.test(device.country))
+    throw new TypeError(`"country" must be a two-letter country code such as "FR"`);
+  if (device.deviceType !== undefined && !(device.deviceType in USER_AGENTS))
+    throw new TypeError(`"deviceType" must be "desktop", "mobile" or "tablet"`);
   const bridge = createBrowserBridge(server, {
     userAgent: device.userAgent ?? USER_AGENTS[device.deviceType ?? 'desktop'],
     headers: device.country ? { [countryHeader]: device.country } : {},
@@ -93,7 +98,7 @@ export async function signInDevice<P extends Profile = Profile>(
   const bridge = deviceBridge(server, options, options.countryHeader);
   const client = createSessionClient<P>({
     ...options.client,
-    baseUrl: options.baseUrl ?? 'http://localhost',
+    baseUrl: options.baseUrl ?? server.publicOrigin ?? 'http://localhost',
     fetch: bridge.fetch,
     namespace: options.namespace ?? `device-${globalThis.crypto.randomUUID()}`,
     now: options.now ?? (() => server.now()),

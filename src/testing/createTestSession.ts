@@ -1,4 +1,5 @@
 import { createSessionClient } from '../client/sessionClient';
+import { deleteStored } from '../client/storage';
 import type {
   Profile,
   SessionClient,
@@ -8,17 +9,13 @@ import type {
 } from '../client/types';
 import type { BrowserBridge } from '../server/browserBridge';
 import { createSessionServer } from '../server/createSessionServer';
-import type { SessionServer, SessionServerOptions } from '../server/types';
+import type { SessionServer, SessionServerOptions, SessionServerUser } from '../server/types';
 import { deviceBridge, signInDevice } from './addDevice';
 import { createMemoryLocks } from './createMemoryLocks';
 import type { SignedInDevice, TestDeviceOptions } from './addDevice';
 
-/** The account `signIn()` uses. */
-export interface TestUser {
-  identifier: string;
-  password: string;
-  profile?: Record<string, unknown>;
-}
+/** The account `signIn()` uses (`id`, when given, is the `sub` of its tokens). */
+export type TestUser = SessionServerUser;
 
 /** Options of {@link createTestSession}. */
 export interface CreateTestSessionOptions {
@@ -30,7 +27,11 @@ export interface CreateTestSessionOptions {
   namespace?: string;
   /** One clock for the server and every client, in milliseconds. */
   now?: () => number;
-  /** The session API origin the clients use (default `http://localhost`). */
+  /**
+   * The session API origin the clients use (default: the server's `publicOrigin`, else
+   * `http://localhost`). Plain http makes the server's refresh cookie not `Secure`, unless
+   * `server.cookieSecure` says otherwise.
+   */
   baseUrl?: string;
   /** The device of `client` (default: a desktop Chrome in the US). */
   device?: TestDeviceOptions;
@@ -104,7 +105,16 @@ export function createTestSession<P extends Profile = Profile>(
   options: CreateTestSessionOptions = {},
 ): TestSession<P> {
   const user = options.user ?? DEFAULT_USER;
-  const baseUrl = options.baseUrl ?? 'http://localhost';
+  const publicOrigin = options.server?.publicOrigin;
+  const baseUrl =
+    options.baseUrl ?? (publicOrigin ? new URL(publicOrigin).origin : 'http://localhost');
+  // The in-memory server answers at its root, and a browser keeps a `Secure` cookie only
+  // from https or localhost: refused, or matched, here rather than failing at sign-in.
+  const base = URL.canParse(baseUrl) ? new URL(baseUrl) : null;
+  if (!base || !/^https?:$/.test(base.protocol) || base.href !== base.origin + '/')
+    throw new TypeError(
+      `"baseUrl" of a test session must be an http(s) origin, such as "http://localhost"`,
+    );
   const namespace = options.namespace ?? freshNamespace();
   const extraUsers = (options.server?.users ?? []).filter(
     (other) => other.identifier.trim().toLowerCase() !== user.identifier.trim().toLowerCase(),
@@ -112,6 +122,7 @@ export function createTestSession<P extends Profile = Profile>(
   const users = [user, ...extraUsers];
   const server = createSessionServer({
     rateLimit: false,
+    ...(base.protocol === 'http:' ? { cookieSecure: false } : {}),
     ...options.server,
     users,
     ...(options.now ? { now: options.now } : {}),
@@ -141,7 +152,9 @@ export function createTestSession<P extends Profile = Profile>(
     return match.password;
   };
 
-  const bridge = deviceBridge(server, options.device ?? { country: 'US' }, countryHeader);
+  const indexedDBOf = () =>
+    ('indexedDB' in environment ? environment.indexedDB : globalThis.indexedDB) ?? null;
+  const bridge = deviceBridge(server, { country: 'US', ...options.device }, countryHeader);
   const client = clientOn(bridge, namespace);
   let devices = 0;
 
@@ -175,10 +188,18 @@ export function createTestSession<P extends Profile = Profile>(
       return signedIn;
     },
     openTab() {
+      // Without IndexedDB the key lives in one client's memory, as in a browser without it.
+      if (!indexedDBOf())
+        throw new TypeError(
+          'openTab() needs IndexedDB, which tabs share: load fake-indexeddb in the test setup (import "fake-indexeddb/auto")',
+        );
       return clientOn(bridge, namespace);
     },
     async dispose() {
       await Promise.all(clients.map((each) => each.dispose()));
+      // A clean browser for the next test of this namespace: no key, marker or nonce left.
+      const idb = indexedDBOf();
+      if (idb) await deleteStored(idb, namespace + ':').catch(() => {});
     },
   };
 }
