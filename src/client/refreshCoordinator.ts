@@ -289,11 +289,14 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
 
   const refreshAtServer = async (key: KeyRecord, marker: RefreshMarker | undefined) => {
     const headers = await refreshHeader();
+    // The key of the last attempt: a refusal ends its session (a reloaded key's, if any).
+    let used = key;
     const attempt = async (
       k: KeyRecord,
       netRetried: boolean,
       reloaded: boolean,
     ): Promise<CachedToken | null> => {
+      used = k;
       const limit = deadline(options.refreshTimeoutMs ?? 10_000);
       try {
         const answer = await tokenCall({
@@ -350,8 +353,8 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
         if (reason) {
           // Signed out first: its stored reason is written before the key goes, so a tab that
           // takes the lock next and finds no key gives the true reason.
-          h.signOut(reason, key.generation, true);
-          await forget(key.generation);
+          h.signOut(reason, used.generation, true);
+          await forget(used.generation);
         }
       }
       throw e;

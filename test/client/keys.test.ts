@@ -142,3 +142,37 @@ describe('keyStore', () => {
     expect(bystander.getSnapshot().status).not.toBe('authenticated');
   });
 });
+
+describe('a stale tab whose reloaded key is refused too', () => {
+  it('ends the session of the key it reloaded, so no tab spends a refresh on it again', async () => {
+    const w = createWorld();
+    const device = w.device();
+    let refused = 0;
+    // No channel: this tab misses the login made in the other one, and keeps key 1 cached.
+    const stale = device.tab({
+      environment: { BroadcastChannel: null },
+      fetch: async (input, init) => {
+        const res = await device.bridge.fetch(input, init);
+        // Key 1 is refused for the newer session's cookie; meanwhile that session is revoked.
+        if (String(input).endsWith('/refresh') && !res.ok && (refused += 1) === 1)
+          await w.server.admin.revokeUserSessions('usr_ada');
+        return res;
+      },
+    });
+    await stale.loginWithPassword(ADA);
+    await stale.listSessions(); // signs with key 1, which stays cached
+    const other = device.tab();
+    await other.loginWithPassword(ADA);
+    expect((await idb<{ generation: number }>(`${device.namespace}:key`))?.generation).toBe(2);
+    w.advance(300);
+    // Key 2, reloaded, is refused as revoked.
+    await expect(stale.getAccessToken()).rejects.toMatchObject({ reason: 'revoked' });
+    expect(w.count('/refresh')).toBe(2);
+    // What ended is session 2, key 2's: its key goes, and its reason stays for the other tab,
+    // which then spends no refresh on it.
+    expect(await idb(`${device.namespace}:key`)).toBeUndefined();
+    expect(await other.getAccessToken()).toBeNull();
+    expect(other.getSnapshot()).toMatchObject({ status: 'unauthenticated', reason: 'revoked' });
+    expect(w.count('/refresh')).toBe(2);
+  });
+});
