@@ -32,7 +32,8 @@ export type Http = ReturnType<typeof createHttp>;
 /**
  * Sends requests with proofs: keeps the newest nonce per origin and the server
  * clock offset (from `Date` headers, persisted), retries once on
- * `use_dpop_nonce` and once when a proof is refused for clock skew.
+ * `use_dpop_nonce` and once when a proof is refused for clock skew (or, signed ahead of
+ * time, as stale).
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
  */
 export function createHttp(env: Environment, storage: Storage, nonces: NonceCache, api: string) {
@@ -117,7 +118,8 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
         nonce = newNonce;
       } else if (
         code === 'invalid_dpop_proof' &&
-        Math.abs(drift) > SKEW_WINDOW_MS &&
+        // Refused for skew, or a proof signed ahead of time that has gone stale meanwhile.
+        (Math.abs(drift) > SKEW_WINDOW_MS || o.proof) &&
         !skewRetried
       ) {
         skewRetried = true;

@@ -111,6 +111,30 @@ describe('logout', () => {
     await expect(tab.refresh()).resolves.toBeTruthy();
   });
 
+  it('signs /revoke again when its early proof went stale while another tab held the lock', async () => {
+    const w = createWorld();
+    const device = w.device();
+    const tab = device.tab();
+    await tab.loginWithPassword(ADA);
+    // Another tab holds the refresh lock for two minutes of server time.
+    let release!: () => void;
+    const held = new Promise<void>((granted) =>
+      device.locks.request(`react-dpop-session:${device.namespace}`, () => {
+        granted();
+        return new Promise<void>((r) => (release = r));
+      }),
+    );
+    await held;
+    const out = tab.logout(); // signs its proof now, then waits for the lock
+    await vi.waitFor(() => expect(tab.getSnapshot().status).toBe('unauthenticated'));
+    w.advance(120);
+    release();
+    await out;
+    // The proof signed two minutes ago is refused as stale; a fresh one ends the session.
+    expect(w.count('/revoke', 204)).toBe(1);
+    expect(await w.server.admin.listUserSessions('usr_ada')).toEqual([]);
+  });
+
   it('does not sign out a login that completed while it was signing: what the tab shows is what a reload restores', async () => {
     const w = createWorld();
     const device = w.device();
