@@ -509,6 +509,7 @@ export function createSessionClient<P extends Profile = Profile>(
       (disposed ??= (async () => {
         clearTimeout(timer);
         coordinator.stop();
+        storage.close();
         events.forEach((e) => env.window?.removeEventListener(e, check));
         listeners.clear();
         for (const k in handlers) delete handlers[k as SessionEvent['type']];

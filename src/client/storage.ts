@@ -5,6 +5,8 @@ export interface Storage {
   del(key: string): Promise<unknown>;
   /** True while values live in this tab's memory only (IndexedDB missing or failing). */
   readonly memoryOnly: boolean;
+  /** Closes the database connection (the client is disposed). */
+  close(): void;
 }
 
 const DATABASE = 'react-dpop-session';
@@ -43,7 +45,13 @@ export function createStorage(
       const req = getFactory()?.open(DATABASE, 1);
       if (!req) return fallback();
       req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-      return done(req);
+      const handle = await done(req);
+      // The app deletes or upgrades the database: give way, and open it afresh when next used.
+      handle.onversionchange = () => {
+        handle.close();
+        db = undefined;
+      };
+      return handle;
     })().catch(fallback));
 
   /**
@@ -81,6 +89,7 @@ export function createStorage(
     get memoryOnly() {
       return memoryOnly;
     },
+    close: () => void db?.then((handle) => handle?.close()),
     get: (key) => access(key) as Promise<never>,
     set: (key, value) => access(key, true, value),
     del: (key) => access(key, true),

@@ -101,6 +101,23 @@ describe('sessionClient lifecycle', () => {
     expect(seen.a).toEqual(['signed-in', 'refreshed', 'signed-out']);
   });
 
+  it('lets the app delete the database: a disposed client closes it, a live one gives way', async () => {
+    const w = createWorld();
+    const device = w.device();
+    const tab = device.tab();
+    const live = device.tab();
+    await tab.loginWithPassword(ADA);
+    await live.getAccessToken();
+    await tab.dispose();
+    // As "clear site data" code of an app does; a connection left open would block it for good.
+    const outcome = await new Promise<string>((resolve) => {
+      const req = indexedDB.deleteDatabase('react-dpop-session');
+      req.onsuccess = () => resolve('deleted');
+      req.onerror = () => resolve('failed');
+    });
+    expect(outcome).toBe('deleted');
+  });
+
   it('throws DisposedError from every method after dispose and releases what it held', async () => {
     const w = createWorld();
     const device = w.device();
