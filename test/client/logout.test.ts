@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../../src/client';
+import { gatedCrypto } from './helpers/gatedCrypto';
 import { idb } from './helpers/idb';
 import { ADA, createWorld } from './helpers/world';
 
@@ -135,59 +136,48 @@ describe('logout', () => {
     expect(await w.server.admin.listUserSessions('usr_ada')).toEqual([]);
   });
 
-  it('does not sign out a login that completed while it was signing: what the tab shows is what a reload restores', async () => {
-    const w = createWorld();
-    const device = w.device();
-    // Holds back the next signature (logout's proof) until the gate opens.
-    let gate: Promise<unknown> | undefined;
-    const subtle = crypto.subtle;
-    const gated = {
-      randomUUID: () => crypto.randomUUID(),
-      getRandomValues: <T extends ArrayBufferView>(a: T) => crypto.getRandomValues(a as never) as T,
-      subtle: new Proxy(subtle, {
-        get: (target, p) => {
-          if (p === 'sign')
-            return async (...args: Parameters<SubtleCrypto['sign']>) => {
-              const g = gate;
-              gate = undefined;
-              await g;
-              return subtle.sign(...args);
-            };
-          const v = Reflect.get(target, p) as unknown;
-          return typeof v === 'function' ? v.bind(target) : v;
+  it.each(['cookie', 'header'] as const)(
+    'does not sign out a login that completed while it was signing: what the tab shows is what a reload restores (%s mode)',
+    async (transport) => {
+      const w = createWorld({ refreshTokenTransport: transport });
+      const device = w.device();
+      // Holds back the next signature (logout's proof) until the gate opens.
+      const { state, gated } = gatedCrypto();
+      let loggingOut: Promise<void> | undefined;
+      let armed = false;
+      const tab = device.tab({
+        refreshTokenTransport: transport,
+        environment: { crypto: gated },
+        fetch: async (input, init) => {
+          const res = await device.bridge.fetch(input, init);
+          if (armed && String(input).endsWith('/login/finalize')) {
+            // The server accepted the second login; the tab has not taken it yet when the app
+            // calls logout(), whose proof is signed only once the login has been taken.
+            armed = false;
+            state.gate = new Promise((signedIn) => tab.on('signed-in', signedIn));
+            loggingOut = tab.logout();
+          }
+          return res;
         },
-      }),
-    } as unknown as Crypto;
-    let loggingOut: Promise<void> | undefined;
-    let armed = false;
-    const tab = device.tab({
-      environment: { crypto: gated },
-      fetch: async (input, init) => {
-        const res = await device.bridge.fetch(input, init);
-        if (armed && String(input).endsWith('/login/finalize')) {
-          // The server accepted the second login; the tab has not taken it yet when the app
-          // calls logout(), whose proof is signed only once the login has been taken.
-          armed = false;
-          gate = new Promise((signedIn) => tab.on('signed-in', signedIn));
-          loggingOut = tab.logout();
-        }
-        return res;
-      },
-    });
-    const first = await tab.loginWithPassword(ADA);
-    armed = true;
-    const { user } = await tab.loginWithPassword(ADA);
-    await loggingOut;
-    // The logout ended the session it found (the first); the login that finished after it stays.
-    expect(tab.getSnapshot()).toMatchObject({ status: 'authenticated' });
-    expect(tab.getSessionId()).toBe(user.sessionId);
-    const reloaded = device.tab();
-    expect(await reloaded.getAccessToken()).not.toBeNull();
-    expect(reloaded.getSessionId()).toBe(user.sessionId);
-    const live = (await w.server.admin.listUserSessions('usr_ada')).map((s) => s.id);
-    expect(live).toEqual([user.sessionId]);
-    expect(live).not.toContain(first.user.sessionId);
-  });
+      });
+      const first = await tab.loginWithPassword(ADA);
+      armed = true;
+      const { user } = await tab.loginWithPassword(ADA);
+      await loggingOut;
+      // The logout ended the session it found (the first); the login that finished after it stays.
+      expect(tab.getSnapshot()).toMatchObject({ status: 'authenticated' });
+      expect(tab.getSessionId()).toBe(user.sessionId);
+      const reloaded = device.tab({ refreshTokenTransport: transport });
+      expect(await reloaded.getAccessToken()).not.toBeNull();
+      expect(reloaded.getSessionId()).toBe(user.sessionId);
+      const live = (await w.server.admin.listUserSessions('usr_ada')).map((s) => s.id);
+      expect(live).toEqual([user.sessionId]);
+      expect(live).not.toContain(first.user.sessionId);
+      // Its key and (header mode) refresh token survived the clean-up: later refreshes work.
+      w.advance(300);
+      await expect(tab.refresh()).resolves.toMatchObject({ user: { sessionId: user.sessionId } });
+    },
+  );
 });
 
 describe('revokeSessions', () => {

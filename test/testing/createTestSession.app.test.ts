@@ -92,31 +92,17 @@ describe('createTestSession as an app test uses it', () => {
     expect(() => createTestSession({ baseUrl: 'localhost:3000' })).toThrow(/baseUrl/);
   });
 
-  it('keeps the session across a reload with a plain-http baseUrl (or refuses it up front)', async () => {
-    let session: TestSession;
-    try {
-      session = track(createTestSession({ baseUrl: 'http://app.test' }));
-    } catch (error) {
-      expect(error).toBeInstanceOf(TypeError);
-      expect(String(error)).toMatch(/baseUrl|cookieSecure/);
-      return;
-    }
+  it('keeps the session across a reload with a plain-http baseUrl', async () => {
+    const session = track(createTestSession({ baseUrl: 'http://app.test' }));
     const me = await session.signIn();
     await session.client.dispose(); // reload
     const { user } = await session.openTab().refresh();
     expect(user.sessionId).toBe(me.sessionId);
   });
 
-  it('signs in with a baseUrl that has a path (or refuses it up front)', async () => {
-    let session: TestSession;
-    try {
-      session = track(createTestSession({ baseUrl: 'http://localhost/api' }));
-    } catch (error) {
-      expect(error).toBeInstanceOf(TypeError);
-      expect(String(error)).toMatch(/baseUrl/);
-      return;
-    }
-    await expect(session.signIn()).resolves.toMatchObject({ userId: 'test@example.com' });
+  it('refuses a baseUrl with a path up front, naming the option', () => {
+    // The in-memory server answers at its root: this would only fail at sign-in, with a 404.
+    expect(() => createTestSession({ baseUrl: 'http://localhost/api' })).toThrow(/baseUrl/);
   });
 
   it('refuses a device country that is not a two-letter code instead of dropping it', async () => {
