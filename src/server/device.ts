@@ -27,6 +27,10 @@ interface DeviceHints {
 const MAX_HINT_LENGTH = 64;
 const HINT_STRINGS = ['model', 'platform', 'platformVersion', 'browser', 'browserVersion'] as const;
 
+/** A device string as stored: control characters stripped, trimmed, at most 64 characters. */
+const clean = (value: string): string =>
+  [...value.replace(CONTROL_CHARACTERS, '').trim()].slice(0, MAX_HINT_LENGTH).join('').trim();
+
 /**
  * Sanitises the `device` hints of a finalize body: control characters (bidi ones too) stripped, each
  * field capped at 64 characters, wrongly typed fields (or a non-object) dropped.
@@ -38,11 +42,8 @@ export function sanitizeDeviceHints(input: unknown): DeviceHints {
   for (const field of HINT_STRINGS) {
     const value = source[field];
     if (typeof value !== 'string') continue;
-    const clean = [...value.replace(CONTROL_CHARACTERS, '').trim()]
-      .slice(0, MAX_HINT_LENGTH)
-      .join('')
-      .trim();
-    if (clean) hints[field] = clean;
+    const cleaned = clean(value);
+    if (cleaned) hints[field] = cleaned;
   }
   if (typeof source.mobile === 'boolean') hints.mobile = source.mobile;
   return hints;
@@ -54,7 +55,9 @@ export function sanitizeDeviceHints(input: unknown): DeviceHints {
  */
 export function describeDevice(hintsInput: unknown, userAgent: string | null): DeviceInfo {
   const hints = sanitizeDeviceHints(hintsInput);
-  const ua = userAgent ? Bowser.parse(userAgent.slice(0, 1024)) : undefined;
+  // Only so much of a User-Agent is read: parsing costs grow with its length.
+  const agent = userAgent?.slice(0, 1024) ?? '';
+  const ua = agent ? Bowser.parse(agent) : undefined;
   const uaType = normaliseType(ua?.platform.type);
 
   const osName = hints.platform ?? ua?.os.name ?? '';
@@ -76,24 +79,21 @@ export function describeDevice(hintsInput: unknown, userAgent: string | null): D
     type = uaType === 'tablet' || uaType === 'desktop' ? uaType : 'desktop';
   else type = uaType;
 
+  // The User-Agent's parts are bounded and stripped as the hints are.
   return {
-    model: hints.model ?? ua?.platform.model ?? androidModel(userAgent) ?? '',
+    model: clean(hints.model ?? ua?.platform.model ?? androidModel(agent) ?? ''),
     type,
-    osVersion,
-    browserName,
-    browserVersion: hints.browserVersion ?? uaBrowserVersion,
+    osVersion: clean(osVersion),
+    browserName: clean(browserName),
+    browserVersion: clean(hints.browserVersion ?? uaBrowserVersion),
   };
 }
 
 // bowser names Apple models only; Android UAs carry the model after the OS version.
 // Reduced UAs say "K" there, which names nothing.
-function androidModel(userAgent: string | null): string | undefined {
-  const model = /\(Linux; Android [^;)]*; ([^;)]+?)(?: Build\/[^;)]*)?\)/.exec(
-    userAgent ?? '',
-  )?.[1];
-  return model && model !== 'K' && model !== 'wv'
-    ? sanitizeDeviceHints({ model }).model
-    : undefined;
+function androidModel(userAgent: string): string | undefined {
+  const model = /\(Linux; Android [^;)]*; ([^;)]+?)(?: Build\/[^;)]*)?\)/.exec(userAgent)?.[1];
+  return model && model !== 'K' && model !== 'wv' ? model : undefined;
 }
 
 /**

@@ -36,6 +36,11 @@ export function createUserDirectory(users: SessionServerUser[]): UserDirectory {
   for (const user of users) {
     const identifier = normalizeIdentifier(user.identifier);
     const resolved = { ...user, id: user.id ?? identifier };
+    // Two entries for one account would merge silently: one's password, the other's profile.
+    if (byIdentifier.has(identifier) || byId.has(resolved.id))
+      throw new TypeError(
+        `"users" lists ${JSON.stringify(byIdentifier.has(identifier) ? user.identifier : resolved.id)} twice`,
+      );
     byIdentifier.set(identifier, resolved);
     byId.set(resolved.id, { id: resolved.id, profile: user.profile ?? {} });
   }
