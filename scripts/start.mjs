@@ -3,9 +3,18 @@
 // Vite loads the TypeScript demo server directly, so no build step is needed.
 import { runnerImport } from 'vite';
 
+const port = process.env.PORT ?? '5173';
+if (!/^\d+$/.test(port) || Number(port) > 65535) {
+  console.error(`\n  PORT must be a port number from 0 to 65535, not "${port}".\n`);
+  process.exit(1);
+}
+
 const { module } = await runnerImport('./examples/demo/server/startDemoServer.ts');
 const demo = await module
-  .startDemoServer({ mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev' })
+  .startDemoServer({
+    mode: process.env.DEMO_MODE === 'static' ? 'static' : 'dev',
+    port: Number(port),
+  })
   .catch((error) => {
     if (error?.code !== 'EADDRINUSE') throw error;
     console.error(

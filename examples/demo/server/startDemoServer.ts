@@ -80,7 +80,8 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
     throw error;
   }
   const address = http.address() as AddressInfo;
-  const url = `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
+  // The address it listens on: `localhost` may reach another app on [::1] at that port.
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   return {
     url,
     backend,

@@ -41,8 +41,8 @@ export function Account() {
         <button
           type="button"
           className="demo-button demo-button-quiet"
-          onClick={addDevice}
-          disabled={adding}
+          onClick={() => void (adding || addDevice())}
+          aria-disabled={adding || undefined}
         >
           {adding ? 'Signing in a device…' : 'Sign in as another device'}
         </button>

@@ -68,14 +68,19 @@ export function Home() {
         <button
           type="button"
           className="demo-button"
-          onClick={callApi}
-          disabled={api.state === 'loading'}
+          onClick={() => void (api.state === 'loading' || callApi())}
+          aria-disabled={api.state === 'loading' || undefined}
         >
           {api.state === 'loading' ? 'Calling…' : 'Call /api/whoami'}
         </button>
         <div aria-live="polite" data-testid="api-result">
           {api.state === 'done' && (
-            <pre className="demo-code" data-status={api.status}>
+            <pre
+              className="demo-code"
+              data-status={api.status}
+              tabIndex={0}
+              aria-label="Response of /api/whoami"
+            >
               {api.status} {JSON.stringify(api.body, null, 2)}
             </pre>
           )}
@@ -90,7 +95,7 @@ export function Home() {
       <section className="demo-card demo-wide" aria-labelledby="claims-title">
         <h2 id="claims-title">Access token claims</h2>
         {claims ? (
-          <pre className="demo-code" data-testid="claims">
+          <pre className="demo-code" data-testid="claims" tabIndex={0} aria-label="Claims">
             {JSON.stringify(claims, null, 2)}
           </pre>
         ) : (

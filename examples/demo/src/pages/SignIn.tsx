@@ -10,6 +10,13 @@ const reasons: Record<string, string> = {
   'key-lost': 'This browser lost its device key. Please sign in again.',
 };
 
+/** "4 minutes", "1 minute", "30 seconds": the server's wait, rounded up. */
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 export function SignIn() {
   const { reason } = useSession();
   const login = useLogin();
@@ -18,6 +25,7 @@ export function SignIn() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (login.isPending) return;
     try {
       await login.mutateAsync({ identifier, password });
       navigate('/');
@@ -32,8 +40,10 @@ export function SignIn() {
     : isSessionError(error) && error.code === 'unauthorized'
       ? 'Wrong email or password.'
       : isSessionError(error) && error.code === 'rate_limited'
-        ? 'Too many attempts. Wait a minute and try again.'
-        : 'Could not sign in. Check your connection and try again.';
+        ? `Too many attempts. Try again in ${waitText(error.retryAfterSeconds)}.`
+        : isSessionError(error) && error.code === 'server_error'
+          ? 'The server could not sign you in. Try again in a moment.'
+          : 'Could not sign in. Check your connection and try again.';
 
   return (
     <section className="demo-card demo-signin" aria-labelledby="signin-title">
@@ -74,7 +84,8 @@ export function SignIn() {
             {errorText}
           </p>
         )}
-        <button type="submit" className="demo-button" disabled={login.isPending}>
+        {/* aria-disabled, not disabled: a disabled button drops the keyboard focus. */}
+        <button type="submit" className="demo-button" aria-disabled={login.isPending || undefined}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
