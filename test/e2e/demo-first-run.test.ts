@@ -151,6 +151,27 @@ describe('demo: the sign-in page', () => {
   });
 });
 
+describe('demo: moving between pages', () => {
+  it('takes keyboard focus to the heading of each new page, not to <body>', async () => {
+    demo = await startDemo();
+    const tab = await openTab(await device(), demo.url);
+    await tab.getByRole('heading', { name: 'Sign in to Acme Notes' }).waitFor();
+    await tab.getByLabel('Password').focus();
+    await tab.keyboard.press('Enter');
+    await expectSignedIn(tab);
+    await expect.poll(async () => (await focused(tab)).tag).toBe('H1');
+    expect((await focused(tab)).text).toMatch(/^Welcome back/);
+
+    await tab.getByRole('link', { name: 'Account' }).focus();
+    await tab.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(tab)).text).toBe('Account security');
+
+    await tab.locator('.demo-header').getByRole('button', { name: 'Sign out' }).focus();
+    await tab.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(tab)).text).toBe('Sign in to Acme Notes');
+  });
+});
+
 describe('demo: the account page', () => {
   it('keeps keyboard focus on "Sign in as another device" after it has added the device', async () => {
     demo = await startDemo();

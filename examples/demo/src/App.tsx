@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useSession } from 'react-dpop-session';
 import { Account } from './pages/Account';
 import { Home } from './pages/Home';
@@ -10,6 +11,25 @@ export function App() {
   const session = useSession<{ name?: string; email?: string }>();
   const route = useRoute();
   const signedIn = session.status === 'authenticated';
+
+  // A new page (signed in, signed out, another link) takes the focus to its heading, so
+  // keyboard and screen-reader users land on it rather than on <body>.
+  const pageName =
+    session.status === 'loading' ? 'loading' : !signedIn || route === '/signin' ? 'signin' : route;
+  const shown = useRef(pageName);
+  useEffect(() => {
+    const before = shown.current;
+    shown.current = pageName;
+    if (before === pageName || before === 'loading') return;
+    const active = document.activeElement;
+    const lost = !active || active === document.body || !active.isConnected;
+    if (!lost && !active.closest('.demo-nav')) return;
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [pageName]);
 
   let page;
   if (session.status === 'loading') {
