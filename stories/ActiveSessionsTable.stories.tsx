@@ -124,7 +124,7 @@ export const ManySessions: Story = {
   args: { confirm: false },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    const pages = await canvas.findByRole('navigation', { name: 'Sessions pages' }, LOAD);
+    const pages = await canvas.findByRole('navigation', { name: 'Active sessions pages' }, LOAD);
     await expect(pages).toHaveTextContent('1–10 of 47');
     const next = within(pages).getByRole('button', { name: 'Next' });
     for (const range of ['11–20', '21–30', '31–40', '41–47']) {
@@ -144,13 +144,13 @@ export const LastRowOfLastPage: Story = {
   args: { confirm: false },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    const pages = await canvas.findByRole('navigation', { name: 'Sessions pages' }, LOAD);
+    const pages = await canvas.findByRole('navigation', { name: 'Active sessions pages' }, LOAD);
     await userEvent.click(within(pages).getByRole('button', { name: 'Next' }));
     await waitFor(() => expect(pages).toHaveTextContent('11–11 of 11'));
     const [only] = within(canvas.getByRole('table')).getAllByRole('button');
     await userEvent.click(only!);
     await waitFor(() =>
-      expect(canvas.queryByRole('navigation', { name: 'Sessions pages' })).toBeNull(),
+      expect(canvas.queryByRole('navigation', { name: 'Active sessions pages' })).toBeNull(),
     );
     const rows = within(canvas.getByRole('table')).getAllByRole('button');
     await expect(rows).toHaveLength(10);
@@ -163,7 +163,7 @@ export const LaterPageError: Story = {
   loaders: withScenario({ devices: manyDevices(12) }),
   play: async ({ canvasElement, loaded }) => {
     const canvas = within(canvasElement);
-    const pages = await canvas.findByRole('navigation', { name: 'Sessions pages' }, LOAD);
+    const pages = await canvas.findByRole('navigation', { name: 'Active sessions pages' }, LOAD);
     scenarioOf(loaded).session.server.faults.add({ path: '/me/list', status: 503, times: 1000 });
     const next = within(pages).getByRole('button', { name: 'Next' });
     await userEvent.click(next);

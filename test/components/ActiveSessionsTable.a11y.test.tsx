@@ -10,7 +10,7 @@ const manyDevices: TestDeviceOptions[] = Array.from({ length: 20 }, (_, i) => ({
   model: `Device ${i + 1}`,
   country: 'CA',
 }));
-const pages = () => screen.getByRole('navigation', { name: 'Sessions pages' });
+const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
 
 const focusIsOnBody = () =>
   document.activeElement === null ||
@@ -139,9 +139,12 @@ describe('ActiveSessionsTable: device names', () => {
     expect(opened).toBeLessThanOrEqual(closed);
   });
 
-  it('truncates a long device name without splitting a character in two', async () => {
+  it.each([
     // 118 letters then an emoji (two UTF-16 units) straddling the 119-unit cut.
-    const model = `${'A'.repeat(118)}📱${'B'.repeat(20)}`;
+    ['an emoji', `${'A'.repeat(118)}📱${'B'.repeat(20)}`, '📱'],
+    // Flags are two code points each: 60 flags are 120 code points, cut at 119.
+    ['a flag', `AAAA${'🇫🇷'.repeat(130)}`, '🇫🇷'],
+  ])('truncates a long device name without splitting %s in two', async (_, model, whole) => {
     await renderTable({
       devices: [{ deviceType: 'mobile', model: 'Long', country: 'FR' }],
       fetch: rewriteList((body) => ({
@@ -154,8 +157,12 @@ describe('ActiveSessionsTable: device names', () => {
     const row = await screen.findByRole('rowheader', { name: /AAAA/ });
     const name = row.querySelector('.rds-device-name')!.textContent!;
     expect(name.endsWith('…')).toBe(true);
-    // A lone high surrogate renders as "�".
+    // A lone high surrogate renders as "�", half a flag as a letter in a box.
     expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(name)).toBe(false);
+    const kept = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(name)]
+      .map((part) => part.segment)
+      .filter((part) => part !== 'A' && part !== 'B' && part !== '…');
+    expect(kept.every((part) => part === whole)).toBe(true);
   });
 });
 

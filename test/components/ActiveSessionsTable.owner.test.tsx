@@ -12,7 +12,7 @@ const devices: TestDeviceOptions[] = Array.from({ length: 22 }, (_, i) => ({
 }));
 const otherUser = { identifier: 'other@example.com', password: 'other' };
 
-const pages = () => screen.getByRole('navigation', { name: 'Sessions pages' });
+const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
 const next = () => within(pages()).getByRole('button', { name: 'Next' });
 
 describe('ActiveSessionsTable across sign-out and sign-in', () => {

@@ -12,7 +12,7 @@ const devices: TestDeviceOptions[] = Array.from({ length: 22 }, (_, i) => ({
   country: 'CA',
 }));
 
-const pages = () => screen.getByRole('navigation', { name: 'Sessions pages' });
+const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
 const bodyRows = () => within(screen.getByRole('table')).getAllByRole('rowheader');
 
 describe('ActiveSessionsTable paging', () => {
@@ -85,7 +85,7 @@ describe('ActiveSessionsTable paging', () => {
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(bodyRows()).toHaveLength(1));
     expect(screen.getByRole('rowheader', { name: /MacBook Pro/ })).toBeInTheDocument();
-    expect(screen.queryByRole('navigation', { name: 'Sessions pages' })).toBeNull();
+    expect(screen.queryByRole('navigation', { name: 'Active sessions pages' })).toBeNull();
   });
 
   it('shows the previous page, never an empty one, when the only row of the last page is revoked', async () => {

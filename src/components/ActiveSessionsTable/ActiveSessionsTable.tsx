@@ -319,6 +319,7 @@ export const ActiveSessionsTable = forwardRef<HTMLElement, ActiveSessionsTablePr
             messages={messages}
             formatters={formatters}
             onOffsetChange={setOffset}
+            headingId={headingId}
           />
         ) : null}
         {state === 'signed-out' ? (

@@ -1,4 +1,6 @@
+import { useId } from 'react';
 import type { SessionFormatters } from './format';
+import { VisuallyHidden } from './VisuallyHidden';
 import type { ActiveSessionsMessages } from './messages';
 
 /** Props of `<Pagination>`. */
@@ -15,6 +17,8 @@ export interface PaginationProps {
   messages: ActiveSessionsMessages;
   formatters: SessionFormatters;
   onOffsetChange: (offset: number) => void;
+  /** The table's heading: the controls are named after it, so two tables' differ. */
+  headingId: string;
 }
 
 /**
@@ -25,6 +29,7 @@ export interface PaginationProps {
 export function Pagination(props: PaginationProps) {
   const { offset, shownOffset, pageSize, count, total, messages, formatters, onOffsetChange } =
     props;
+  const labelId = useId();
   const hasPrevious = offset > 0;
   const hasNext = total !== null && offset + pageSize < total;
   // The page shown: the previous one stays while the next loads, unless it has no rows
@@ -32,7 +37,8 @@ export function Pagination(props: PaginationProps) {
   const start = count > 0 ? shownOffset : offset;
   const end = count > 0 ? shownOffset + count : Math.min(offset + pageSize, total ?? 0);
   return (
-    <nav className="rds-pagination" aria-label={messages.paginationLabel}>
+    <nav className="rds-pagination" aria-labelledby={`${props.headingId} ${labelId}`}>
+      <VisuallyHidden id={labelId}>{messages.paginationLabel}</VisuallyHidden>
       <button
         type="button"
         className="rds-button rds-page-previous"

@@ -25,12 +25,22 @@ export function knownDeviceType(type: unknown): DeviceType {
 
 /**
  * Keeps server strings readable: no control characters (bidi controls included, which
- * could reverse the text around a name), trimmed, bounded in characters (never half of one).
+ * could reverse the text around a name), spaces collapsed, trimmed, bounded in characters
+ * as a reader counts them (never half of a flag or an emoji).
  */
 function clean(value: unknown, max = 120): string {
   if (typeof value !== 'string') return '';
-  const chars = [...value.replace(CONTROL_CHARACTERS, ' ').trim()];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+  const text = value.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+  const chars = characters(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+let segmenter: Intl.Segmenter | undefined;
+/** What a reader counts as characters: graphemes (a flag, a family emoji), else code points. */
+function characters(text: string): string[] {
+  if (typeof Intl.Segmenter !== 'function') return [...text];
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), (part) => part.segment);
 }
 
 /**

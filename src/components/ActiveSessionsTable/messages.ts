@@ -50,6 +50,7 @@ export interface ActiveSessionsMessages {
   revokeFailed: (target: RevokeTarget, device: string) => string;
   revoked: (target: RevokeTarget, device: string) => string;
   dismiss: string;
+  /** Names the paging controls after the title ("Active sessions pages"): unique per table. */
   paginationLabel: string;
   previousPage: string;
   nextPage: string;
@@ -129,7 +130,7 @@ export const defaultMessages: ActiveSessionsMessages = {
   revoked: (target, device) =>
     typeof target === 'object' ? `${device} signed out.` : 'Sessions signed out.',
   dismiss: 'Dismiss',
-  paginationLabel: 'Sessions pages',
+  paginationLabel: 'pages',
   previousPage: 'Previous',
   nextPage: 'Next',
   pageRange: ({ from, to, total }) => `${from}–${to} of ${total}`,
