@@ -8,15 +8,14 @@ import { defineConfig } from 'tsup';
 // every React hook and component is bundled into the `index` entry itself, and the shared
 // chunks hold only React-free client and server code (test/packaging checks both), so
 // marking a chunk would wrongly turn `./server` or `./testing` into client modules.
-const clientDirectiveFiles = ['index.js', 'index.cjs'];
 const directive = '"use client";\n';
 
 // `npm run check:packaging` runs `publint --strict` and `attw --pack` on this build, with two
 // choices made on purpose:
 // - `--profile node16` leaves out TypeScript's `moduleResolution: node10`, which predates
 //   package.json "exports" and so cannot see ./client, ./server or ./testing at all; the
-//   package needs Node >=20.19 (the CJS build require()s the ESM-only jose), whose users
-//   resolve with node16/nodenext or bundler, which all pass.
+//   package needs Node >=20.19, whose users resolve with node16/nodenext or bundler, which
+//   all pass.
 // - `--exclude-entrypoints ./styles.css`: a stylesheet has no types to check.
 // test/packaging builds with this same config and checks the JavaScript side.
 
@@ -24,14 +23,14 @@ const directive = '"use client";\n';
 // temporary directory without touching dist/.
 export default defineConfig((overrides) => {
   const outDir = overrides.outDir ?? 'dist';
-  return {
+  const build = (format: 'esm' | 'cjs') => ({
     entry: {
       index: 'src/index.ts',
       client: 'src/client/index.ts',
       server: 'src/server/index.ts',
       testing: 'src/testing/index.ts',
     },
-    format: ['esm', 'cjs'],
+    format: [format],
     outDir,
     dts: true,
     // Shared chunks keep one copy of each error class, context and client module per module
@@ -40,25 +39,35 @@ export default defineConfig((overrides) => {
     splitting: true,
     treeshake: true,
     sourcemap: false,
-    clean: true,
-    target: 'es2022',
-    platform: 'neutral',
+    // One of the two builds cleans, before either writes.
+    clean: format === 'esm',
+    target: 'es2022' as const,
+    platform: 'neutral' as const,
     external: [
       'react',
       'react-dom',
       'react/jsx-runtime',
       '@tanstack/react-query',
-      'jose',
       'bowser',
       /^node:/,
+      // jose is ESM only: the CJS build carries its own copy, so `require()` works on every
+      // Node 20.19+ and in Jest, which cannot require an ES module.
+      ...(format === 'esm' ? ['jose'] : []),
     ],
+    ...(format === 'cjs' ? { noExternal: ['jose'] } : {}),
     async onSuccess() {
-      for (const name of clientDirectiveFiles) {
-        const file = join(outDir, name);
-        const code = await readFile(file, 'utf8');
-        if (!code.startsWith(directive)) await writeFile(file, directive + code);
-      }
-      await copyFile('src/components/ActiveSessionsTable/styles.css', join(outDir, 'styles.css'));
+      const name = format === 'esm' ? 'index.js' : 'index.cjs';
+      const file = join(outDir, name);
+      const code = await readFile(file, 'utf8');
+      if (!code.startsWith(directive)) await writeFile(file, directive + code);
+      if (format === 'esm')
+        await copyFile(
+          'src/components/ActiveSessionsTable/styles.css',
+          join(outDir, 'styles.css'),
+        );
+      // The bundled copy of jose ships with its licence (MIT).
+      else await copyFile('node_modules/jose/LICENSE.md', join(outDir, 'jose-LICENSE.md'));
     },
-  };
+  });
+  return [build('esm'), build('cjs')];
 });

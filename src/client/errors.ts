@@ -57,6 +57,9 @@ export class SessionError extends Error {
   static brand = 'SessionError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // An app's own subclass (no brand of its own) matches its own instances only.
+    if (!Object.hasOwn(this, 'brand'))
+      return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
       typeof value === 'object' &&
       value !== null &&

@@ -25,6 +25,9 @@ export class MissingSessionProviderError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // An app's own subclass matches its own instances only.
+    if (this !== MissingSessionProviderError)
+      return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
       typeof value === 'object' &&
       value !== null &&

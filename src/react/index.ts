@@ -11,7 +11,7 @@ export { useRevoke } from './useRevoke';
 export { useLogin } from './useLogin';
 export { useLogout } from './useLogout';
 export { sessionQueryKeys, sessionsQueryOptions, QUERY_KEY_ROOT } from './queryOptions';
-export type { SessionsIdentity, SessionsQueryKey } from './queryOptions';
+export type { SessionsIdentity, SessionsQueryKey, SessionsQueryOptions } from './queryOptions';
 export type { RemovedFromPage } from './sessionsCache';
 export type {
   RevokeContext,

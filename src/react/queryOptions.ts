@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { Query } from '@tanstack/react-query';
+import type { DataTag, Query, UseQueryOptions } from '@tanstack/react-query';
 import { isSessionError } from '../client/errors';
 import type { SessionError } from '../client/errors';
 import type { Profile, SessionClient, SessionPage, SessionSnapshot } from '../client/types';
@@ -88,6 +88,18 @@ export function keepPreviousPageOf(identity: SessionsIdentity) {
 }
 
 /**
+ * What {@link sessionsQueryOptions} returns, in TanStack Query's own public types (so an
+ * app's `exactOptionalPropertyTypes` and every 5.x version read them alike); the key is
+ * tagged with the page, for `getQueryData`.
+ */
+export type SessionsQueryOptions = UseQueryOptions<
+  SessionPage,
+  SessionError,
+  SessionPage,
+  SessionsQueryKey
+> & { queryKey: DataTag<SessionsQueryKey, SessionPage> };
+
+/**
  * Options of one sessions-page query over `client.listSessions`, for `useQuery`,
  * `prefetchQuery` or `ensureQueryData`. Disabled unless `identity` is signed in. Rows
  * equal to the cached ones keep their object identity (see {@link shareSessionPage}).
@@ -99,9 +111,10 @@ export function sessionsQueryOptions(
   client: SessionClient<Profile>,
   identity: SessionsIdentity,
   page: { limit?: number; offset?: number; enabled?: boolean } = {},
-) {
+): SessionsQueryOptions {
   const limit = page.limit ?? DEFAULT_LIMIT;
   const offset = page.offset ?? 0;
+  // Newer versions also tag the key with the error type; two parameters every 5.x has.
   return queryOptions<SessionPage, SessionError, SessionPage, SessionsQueryKey>({
     queryKey: sessionQueryKeys.sessions(identity, { limit, offset }),
     queryFn: () => client.listSessions({ limit, offset }),
@@ -111,5 +124,5 @@ export function sessionsQueryOptions(
     // skip re-rendering; the default sharing would renew every row (it sees equal Dates
     // as different, and rows shifted by a removal as changed).
     structuralSharing: shareSessionPage,
-  });
+  }) as unknown as SessionsQueryOptions;
 }

@@ -104,6 +104,9 @@ export class VerifierError extends Error {
 
   /** Matches any object branded by this class, whichever copy of the package made it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // An app's own subclass (no brand of its own) matches its own instances only.
+    if (!Object.hasOwn(this, 'brand'))
+      return Function.prototype[Symbol.hasInstance].call(this, value);
     if (typeof value !== 'object' || value === null) return false;
     const brands = (value as { [brandKey]?: unknown })[brandKey];
     return Array.isArray(brands) && brands.includes(this.brand);

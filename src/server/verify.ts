@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
-import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose';
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import { checkAccessToken } from './accessTokenClaims';
 import type { AccessTokenClaims } from './accessTokenClaims';
 import { createReplayTable } from './proofVerifier';
@@ -11,7 +11,7 @@ export interface VerifyOptions {
   /** The expected `iss`: the session server's issuer. */
   issuer: string;
   /** The session server's JWKS, when the backend has it at hand. */
-  jwks?: { keys: ReadonlyArray<JWK | Record<string, unknown>> };
+  jwks?: { keys: ReadonlyArray<object> };
   /** Where to fetch the JWKS (`{origin}/.well-known/jwks.json`); fetched once and cached. */
   jwksUrl?: string | URL;
   /** `false` makes the token `unauthorized` (reason `revoked`) before its `exp`. */

@@ -139,6 +139,15 @@ describe('errors', () => {
     expect(isSessionError(e)).toBe(true);
   });
 
+  it("matches an app's own subclass (with no brand of its own) to its own instances only", () => {
+    class AppNetworkError extends NetworkError {}
+    class AppError extends SessionError {}
+    expect(new AppNetworkError('m')).toBeInstanceOf(AppNetworkError);
+    expect(new AppNetworkError('m')).toBeInstanceOf(NetworkError);
+    expect(new NetworkError('m')).not.toBeInstanceOf(AppNetworkError);
+    expect(new UnauthorizedError('m')).not.toBeInstanceOf(AppError);
+  });
+
   it('answers instanceof for an object whose constructor is not a class, without throwing', () => {
     const o: unknown = Object.create(UnauthorizedError.prototype, {
       constructor: { value: undefined },

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPackage } from './builtPackage';
@@ -31,6 +31,21 @@ interface Report {
   reads: { name: string; file: string }[];
   loaded: { esm: number; cjs: number };
   missing: string[];
+}
+
+/**
+ * The bundled module a `file:line` of the built package belongs to: esbuild heads each one
+ * with a `// node_modules/<name>/…` or `// src/…` comment.
+ */
+async function moduleOf(distDir: string, where: string): Promise<string> {
+  const [, file, line] = /^([^:]+):(\d+)/.exec(where) ?? [];
+  if (!file || !line) return '';
+  const lines = (await readFile(join(distDir, file), 'utf8')).split('\n');
+  for (let i = Number(line) - 1; i >= 0; i--) {
+    const head = /^\/\/ (?:node_modules\/((?:@[^/]+\/)?[^/]+)|src)\//.exec(lines[i] ?? '');
+    if (head) return head[1] ?? 'src';
+  }
+  return '';
 }
 
 let pkg: BuiltPackage;
@@ -79,8 +94,28 @@ describe('importing the built package in plain Node', () => {
     // No window, document, IndexedDB or navigator in this Node (so no navigator.locks either).
     expect(report.missing).toEqual([]);
     expect(report.loaded).toEqual({ esm: entries.length, cjs: entries.length });
-    expect(report.reads).toEqual([
-      { name: 'indexedDB', file: expect.stringMatching(/^canary\.js:/) },
-    ]);
+    // The CJS build carries its own copy of jose, which looks at `navigator` (for a
+    // User-Agent of its JWKS requests) on the server side only; the kit's code reads nothing.
+    const ours: Report['reads'] = [];
+    for (const read of report.reads)
+      if ((await moduleOf(pkg.distDir, read.file)) !== 'jose') ours.push(read);
+    expect(ours).toEqual([{ name: 'indexedDB', file: expect.stringMatching(/^canary\.js:/) }]);
+  });
+
+  it('requires no ES-only package from its CJS build (Jest, and Node 22.0–22.11, cannot)', async () => {
+    const required = new Set<string>();
+    for (const file of await readdir(pkg.distDir))
+      if (file.endsWith('.cjs'))
+        for (const [, id] of (await readFile(join(pkg.distDir, file), 'utf8')).matchAll(
+          /\brequire\((?:"|')([^"']+)(?:"|')\)/g,
+        ))
+          if (!id!.startsWith('.')) required.add(id!);
+    // Each of these has a CommonJS build of its own; jose (ESM only) is bundled instead.
+    expect([...required].sort()).toEqual(
+      ['@tanstack/react-query', 'bowser', 'react', 'react-dom', 'react/jsx-runtime'].filter((id) =>
+        required.has(id),
+      ),
+    );
+    expect(required.has('jose')).toBe(false);
   });
 });

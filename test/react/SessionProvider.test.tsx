@@ -400,4 +400,10 @@ describe('hooks outside the provider', () => {
       console.error = silence;
     }
   });
+
+  it("matches an app's own subclass of MissingSessionProviderError to its own instances only", () => {
+    class AppProviderError extends MissingSessionProviderError {}
+    expect(new AppProviderError('useSession')).toBeInstanceOf(MissingSessionProviderError);
+    expect(new MissingSessionProviderError('useSession')).not.toBeInstanceOf(AppProviderError);
+  });
 });

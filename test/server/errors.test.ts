@@ -42,6 +42,13 @@ describe('verifier errors', () => {
     expect(new InvalidTokenError()).toBeInstanceOf(copy.VerifierError);
   });
 
+  it("matches an app's own subclass (with no brand of its own) to its own instances only", () => {
+    class AppTokenError extends InvalidTokenError {}
+    expect(new AppTokenError()).toBeInstanceOf(AppTokenError);
+    expect(new AppTokenError()).toBeInstanceOf(VerifierError);
+    expect(new InvalidTokenError()).not.toBeInstanceOf(AppTokenError);
+  });
+
   it('passes the cause through without making it enumerable', () => {
     const cause = new Error('inner');
     const error = new InvalidProofError('outer', { cause });
