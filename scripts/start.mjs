@@ -3,7 +3,7 @@
 // Vite loads the TypeScript demo server directly, so no build step is needed.
 import { runnerImport } from 'vite';
 
-const port = process.env.PORT ?? '5173';
+const port = process.env.PORT || '5173';
 if (!/^\d+$/.test(port) || Number(port) > 65535) {
   console.error(`\n  PORT must be a port number from 0 to 65535, not "${port}".\n`);
   process.exit(1);

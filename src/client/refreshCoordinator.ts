@@ -95,8 +95,12 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
    */
   const usableKey = async (reload?: boolean) => {
     if (reload) keys.reset();
-    const pending = (await storage.get('pendingSignOut')) !== undefined;
-    const key = pending ? undefined : await keys.get();
+    // A sign-out pending for this key's session (or an older one, with no newer login)
+    // blocks it; a login made since has a key of its own.
+    const signingOut = await storage.get<number>('pendingSignOut');
+    const stored = await keys.get();
+    const pending = signingOut !== undefined && (stored?.generation ?? 0) <= signingOut;
+    const key = pending ? undefined : stored;
     const mine = h.token();
     if (!key && mine) {
       // A sign-out this tab missed (a frozen page) left its reason behind.

@@ -85,7 +85,9 @@ export function createSessionClient<P extends Profile = Profile>(
   // Timers take at most 2^31 - 1 ms.
   for (const k of ['refreshTimeoutMs', 'lockTimeoutMs', 'peerWaitMs'] as const)
     bounded(options[k], k, 2 ** 31 - 1);
-  const api = baseUrl.replace(/\/+$/, '') + API_PATH;
+  // As URLs come out of `new URL` (lower-case host, no default port), so session API calls
+  // made through `fetch` are recognised as such.
+  const api = base.href.replace(/\/+$/, '') + API_PATH;
   const skew = bounded(options.refreshSkewSeconds, 'refreshSkewSeconds') ?? 30;
   const authorized = new Set(
     (options.authorizedOrigins ?? [apiOrigin]).map((o) => new URL(o).origin),

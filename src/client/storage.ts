@@ -5,7 +5,7 @@ export interface Storage {
   del(key: string): Promise<unknown>;
   /** True while values live in this tab's memory only (IndexedDB missing or failing). */
   readonly memoryOnly: boolean;
-  /** Closes the database connection (the client is disposed). */
+  /** Closes the database connection once the operations in flight are done (dispose). */
   close(): void;
 }
 
@@ -39,10 +39,24 @@ export function createStorage(
     return null;
   };
 
+  // Operations in flight, and whether the client asked to close: the connection closes
+  // once they are done, and a write that comes later (a refresh answered after dispose)
+  // opens it again rather than be lost.
+  let pending = 0;
+  let closing = false;
+  const release = () => {
+    if (closing && !pending) {
+      const handle = db;
+      db = undefined;
+      void handle?.then((h) => h?.close());
+    }
+  };
+
   const open = () =>
     (db ??= (async () => {
       await 0; // let the caller subscribe to the warning first
-      const req = getFactory()?.open(DATABASE, 1);
+      // No version: whatever version the database has now (another tab may have upgraded it).
+      const req = getFactory()?.open(DATABASE);
       if (!req) return fallback();
       req.onupgradeneeded = () => req.result.createObjectStore(STORE);
       const handle = await done(req);
@@ -60,6 +74,7 @@ export function createStorage(
    */
   const access = async (key: string, write?: boolean, value?: unknown) => {
     const k = prefix + key;
+    pending++;
     try {
       const handle = await open();
       if (handle) {
@@ -80,6 +95,9 @@ export function createStorage(
       }
     } catch {
       fallback();
+    } finally {
+      pending--;
+      release();
     }
     if (write) void (value === undefined ? memory.delete(k) : memory.set(k, value));
     return memory.get(k);
@@ -89,7 +107,10 @@ export function createStorage(
     get memoryOnly() {
       return memoryOnly;
     },
-    close: () => void db?.then((handle) => handle?.close()),
+    close: () => {
+      closing = true;
+      release();
+    },
     get: (key) => access(key) as Promise<never>,
     set: (key, value) => access(key, true, value),
     del: (key) => access(key, true),
@@ -97,16 +118,24 @@ export function createStorage(
 }
 
 /**
- * Deletes every value stored under `prefix` (a namespace and its devices): the clean slate
+ * Deletes every value stored for `namespace` and its devices: the clean slate
  * of the testing entry, so a later test of the same namespace finds no key.
  */
-export async function deleteStored(factory: IDBFactory, prefix: string): Promise<void> {
-  const req = factory.open(DATABASE, 1);
+export async function deleteStored(factory: IDBFactory, namespace: string): Promise<void> {
+  const req = factory.open(DATABASE);
   req.onupgradeneeded = () => req.result.createObjectStore(STORE);
   const db = await done(req);
   try {
-    const range = IDBKeyRange.bound(prefix, prefix + '\uffff');
-    await done(db.transaction(STORE, 'readwrite').objectStore(STORE).delete(range));
+    // The namespace's own values and its devices' (`ns:device-1:key`), not another
+    // namespace that merely starts alike (`ns:other:key`).
+    const prefix = namespace + ':';
+    const store = db.transaction(STORE, 'readwrite').objectStore(STORE);
+    const keys = await done(store.getAllKeys(IDBKeyRange.bound(prefix, prefix + '\uffff')));
+    await Promise.all(
+      keys
+        .filter((key) => /^(device-\d+:)?[^:]+$/.test(String(key).slice(prefix.length)))
+        .map((key) => done(store.delete(key))),
+    );
   } finally {
     db.close();
   }

@@ -1,5 +1,5 @@
 import type { AccessTokenClaims } from './accessTokenClaims';
-import { InvalidTokenError, KeyMismatchError, VerifierError } from './errors';
+import { InvalidTokenError, KeyMismatchError } from './errors';
 import type { ChallengeScheme } from './errors';
 import { verifyProof } from './proofVerifier';
 import type { NonceCheck, ReplayCache, VerifiedProof } from './proofVerifier';
@@ -78,8 +78,9 @@ export async function authenticateResourceRequest(
     if (cause instanceof InvalidTokenError) {
       throw new InvalidTokenError(cause.message, { cause, scheme: presented });
     }
-    if (cause instanceof VerifierError) throw cause;
-    throw new InvalidTokenError('The access token is invalid.', { cause, scheme: presented });
+    // Anything else is not the token's fault (the JWKS endpoint down, say): not a 401 that
+    // would send every client refreshing. The caller answers 5xx.
+    throw cause;
   }
 
   // Whether the token is bound is its own fact (cnf.jkt), not the server's current setting.

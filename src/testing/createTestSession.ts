@@ -199,7 +199,7 @@ export function createTestSession<P extends Profile = Profile>(
       await Promise.all(clients.map((each) => each.dispose()));
       // A clean browser for the next test of this namespace: no key, marker or nonce left.
       const idb = indexedDBOf();
-      if (idb) await deleteStored(idb, namespace + ':').catch(() => {});
+      if (idb) await deleteStored(idb, namespace).catch(() => {});
     },
   };
 }

@@ -88,6 +88,18 @@ describe('createTestSession as an app test uses it', () => {
     expect(second.client.getSnapshot().reason).toBeUndefined();
   });
 
+  it('cleans only its own namespace at dispose, not one that merely starts alike', async () => {
+    const base = `shop-${crypto.randomUUID()}`;
+    const first = createTestSession({ namespace: base });
+    const other = track(createTestSession({ namespace: `${base}:other` }));
+    await first.signIn();
+    const me = await other.signIn();
+    await first.dispose();
+    // The other namespace keeps its key: another tab of it still restores the session.
+    const { user } = await other.openTab().refresh();
+    expect(user.sessionId).toBe(me.sessionId);
+  });
+
   it('refuses a baseUrl that is not an http(s) URL with an error naming the option', () => {
     expect(() => createTestSession({ baseUrl: 'localhost:3000' })).toThrow(/baseUrl/);
   });

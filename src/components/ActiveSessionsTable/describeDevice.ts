@@ -32,7 +32,14 @@ function clean(value: unknown, max = 120): string {
   if (typeof value !== 'string') return '';
   const text = value.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   const chars = characters(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+  // Also bounded in code units: one "character" may carry thousands of combining marks.
+  if (chars.length <= max && text.length <= 4 * max) return text;
+  let kept = '';
+  for (const char of chars.slice(0, max - 1)) {
+    if (kept.length + char.length > 4 * max) break;
+    kept += char;
+  }
+  return (kept || [...text].slice(0, max - 1).join('')) + '…';
 }
 
 let segmenter: Intl.Segmenter | undefined;

@@ -9,7 +9,7 @@ async function withStore<T>(
   mode: IDBTransactionMode,
   op: (store: IDBObjectStore) => IDBRequest<T>,
 ) {
-  const open = indexedDB.open('react-dpop-session', 1);
+  const open = indexedDB.open('react-dpop-session');
   open.onupgradeneeded = () => open.result.createObjectStore('kv');
   const db = await request<IDBDatabase>(open);
   try {
