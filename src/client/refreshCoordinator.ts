@@ -96,9 +96,11 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   const usableKey = async (reload?: boolean) => {
     if (reload) keys.reset();
     // A sign-out pending for this key's session (or an older one, with no newer login)
-    // blocks it; a login made since has a key of its own.
+    // blocks it; a login made since has a key of its own. While one is pending the key is
+    // read, not cached: the sign-out is about to delete it.
     const signingOut = await storage.get<number>('pendingSignOut');
-    const stored = await keys.get();
+    const stored =
+      signingOut === undefined ? await keys.get() : await storage.get<KeyRecord>('key');
     const pending = signingOut !== undefined && (stored?.generation ?? 0) <= signingOut;
     const key = pending ? undefined : stored;
     const mine = h.token();
