@@ -10,7 +10,8 @@ import type {
 import { ActiveSessionsTable } from '../src/components';
 import { SessionProvider } from '../src/react';
 import { rewriteList } from './support/rewriteList';
-import type { Scenario, ScenarioOptions } from './support/scenario';
+import { LOAD, scenarioOf, Table, withScenario } from './support/table';
+import type { Scenario } from './support/scenario';
 import {
   buildScenario,
   createScenario,
@@ -26,22 +27,6 @@ import {
 // Device order in otherDevices: ThinkPad X1 (DE), iPad Air (JP), Pixel 9 (FR).
 const THINKPAD = 0;
 const PIXEL = 2;
-const LOAD = { timeout: 15_000 };
-
-/** The table with a real client: every story runs the reference server in the page. */
-function Table({ scenario, ...props }: ActiveSessionsTableProps & { scenario: Scenario }) {
-  return (
-    <SessionProvider client={scenario.client} queryClient={scenario.queryClient}>
-      <ActiveSessionsTable now={scenario.now} {...props} />
-    </SessionProvider>
-  );
-}
-
-const withScenario = (options: ScenarioOptions) => [
-  async () => ({ scenario: await createScenario(options) }),
-];
-
-const scenarioOf = (loaded: Record<string, unknown>) => loaded.scenario as Scenario;
 
 /** C0/C1 controls and bidi controls: none may reach the page from a server string. */
 // eslint-disable-next-line no-control-regex

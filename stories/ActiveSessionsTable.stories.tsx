@@ -1,39 +1,17 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
-import type { ActiveSessionsTableProps } from '../src/components';
 import { ActiveSessionsTable } from '../src/components';
 import { SessionProvider } from '../src/react';
 import { frenchMessages, japaneseMessages } from './localizedMessages';
 import { rewriteList } from './support/rewriteList';
-import type { Scenario, ScenarioOptions } from './support/scenario';
-import {
-  buildScenario,
-  createScenario,
-  disposeScenarios,
-  manyDevices,
-  otherDevices,
-} from './support/scenario';
+import { LOAD, scenarioOf, Table, withScenario } from './support/table';
+import type { Scenario } from './support/scenario';
+import { buildScenario, disposeScenarios, manyDevices, otherDevices } from './support/scenario';
 
 // Device order in otherDevices: ThinkPad X1 (DE), iPad Air (JP), Pixel 9 (FR).
 const IPAD = 1;
 const PIXEL = 2;
-const LOAD = { timeout: 15_000 };
-
-/** The table with a real client: every story runs the reference server in the page. */
-function Table({ scenario, ...props }: ActiveSessionsTableProps & { scenario: Scenario }) {
-  return (
-    <SessionProvider client={scenario.client} queryClient={scenario.queryClient}>
-      <ActiveSessionsTable now={scenario.now} {...props} />
-    </SessionProvider>
-  );
-}
-
-const withScenario = (options: ScenarioOptions) => [
-  async () => ({ scenario: await createScenario(options) }),
-];
-
-const scenarioOf = (loaded: Record<string, unknown>) => loaded.scenario as Scenario;
 
 const meta = {
   title: 'Components/ActiveSessionsTable',

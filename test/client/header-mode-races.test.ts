@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { idb } from './helpers/idb';
+import { networkGate } from './helpers/networkGate';
 import { ADA, createWorld } from './helpers/world';
 
 /**
@@ -13,30 +14,20 @@ describe('header mode: a login in another tab while an older session is cleaned 
     const w = createWorld({ refreshTokenTransport: 'header' });
     const device = w.device();
     // Tab b's finalize is held at the network until released (it holds the refresh lock).
-    let armed = false;
-    let release: () => void = () => {};
-    const hold = new Promise<void>((r) => (release = r));
-    let atGate: () => void = () => {};
-    const reachedGate = new Promise<void>((r) => (atGate = r));
+    const gate = networkGate('/login/finalize');
     const a = device.tab({ refreshTokenTransport: 'header' });
     const b = device.tab({
       refreshTokenTransport: 'header',
-      fetch: async (input, init) => {
-        if (armed && String(input).endsWith('/login/finalize')) {
-          atGate();
-          await hold;
-        }
-        return device.bridge.fetch(input, init);
-      },
+      fetch: gate.fetch(device.bridge.fetch),
     });
     await a.loginWithPassword(ADA);
-    armed = true;
+    gate.arm();
     // The user signs in again in tab b while tab a signs this device out of its session.
     const login = b.loginWithPassword(ADA);
-    await reachedGate;
+    await gate.reached;
     const revoking = a.revokeSessions('mine');
     await vi.waitFor(() => expect(w.count('/me/revoke', 204)).toBe(1));
-    release();
+    gate.release();
     const { user } = await login;
     await revoking;
     expect(b.getSnapshot()).toMatchObject({ status: 'authenticated' });

@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/client';
 import { idb } from './helpers/idb';
+import { networkGate } from './helpers/networkGate';
 import { ADA, createWorld } from './helpers/world';
 
 describe('dispose() and the IndexedDB connection', () => {
   it('keeps the rotated header-mode refresh token of a refresh that was in flight at dispose', async () => {
     const w = createWorld({ refreshTokenTransport: 'header' });
     const device = w.device();
-    let armed = false;
-    let release: () => void = () => {};
-    const hold = new Promise<void>((r) => (release = r));
-    let atGate: () => void = () => {};
-    const reachedGate = new Promise<void>((r) => (atGate = r));
+    const gate = networkGate('/refresh');
     const a = device.tab({
       refreshTokenTransport: 'header',
-      fetch: async (input, init) => {
-        if (armed && String(input).endsWith('/refresh')) {
-          atGate();
-          await hold;
-        }
-        return device.bridge.fetch(input, init);
-      },
+      fetch: gate.fetch(device.bridge.fetch),
     });
     await a.loginWithPassword(ADA);
     const before = await idb<string>(`${device.namespace}:refreshToken`);
@@ -29,11 +20,11 @@ describe('dispose() and the IndexedDB connection', () => {
     // The provider unmounts (or a hot reload disposes the client) while a refresh is at the
     // server: the server rotates the refresh token and answers after dispose().
     w.advance(300);
-    armed = true;
+    gate.arm();
     const refreshing = a.refresh().catch(() => undefined);
-    await reachedGate;
+    await gate.reached;
     await a.dispose();
-    release();
+    gate.release();
     await refreshing;
     expect(w.count('/refresh', 200)).toBe(1);
 
