@@ -31,6 +31,8 @@ export function knownDeviceType(type: unknown): DeviceType {
 function clean(value: unknown, max = 120): string {
   if (typeof value !== 'string') return '';
   const text = value.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+  // Short enough in code units is short enough in characters: no segmenting (every row).
+  if (text.length <= max) return text;
   const chars = characters(text);
   // Also bounded in code units: one "character" may carry thousands of combining marks.
   if (chars.length <= max && text.length <= 4 * max) return text;
