@@ -1,10 +1,10 @@
 import { createProofSigner } from './dpopProof';
 import type { Environment } from './environment';
-import { NetworkError } from './errors';
+import { DpopError, NetworkError } from './errors';
 import type { KeyRecord } from './keyStore';
 import type { NonceCache } from './nonceCache';
 import { malformed, parseHttpDate, parseRetryAfter, toError } from './protocol';
-import type { Storage } from './storage';
+import { finite, type Storage } from './storage';
 
 /** One request; with `key` it carries a fresh DPoP proof, with `token` an access token. */
 export interface SendOptions {
@@ -41,7 +41,7 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
   let offset = 0;
   let loaded: Promise<unknown> | undefined;
   const load = () =>
-    (loaded ??= storage.get<number>('clockOffset').then((o) => (offset = o ?? offset)));
+    (loaded ??= storage.get('clockOffset').then((o) => (offset = finite(o) ?? offset)));
   /** Server time in milliseconds. */
   const serverNow = () => env.now() + offset;
   const own = (url: string) => url.startsWith(api + '/');
@@ -56,6 +56,9 @@ export function createHttp(env: Environment, storage: Storage, nonces: NonceCach
       iat: serverNow() / 1000,
       nonce: nonce ?? (await nonces.get(nonceKey(o.url))),
       accessToken: o.token?.bound ? o.token.value : undefined,
+    }).catch((cause: unknown) => {
+      // A stored key that cannot sign (damaged, or of another version) is a lost key.
+      throw new DpopError('dpop_key_mismatch', 'The stored key cannot sign', { cause });
     });
   };
 

@@ -1,5 +1,5 @@
 import { generateProofKey, type ProofKeyPair } from './dpopProof';
-import type { Storage } from './storage';
+import { finite, type Storage } from './storage';
 
 /** The stored key: a non-extractable pair (it survives structured clone) and its generation. */
 export interface KeyRecord extends ProofKeyPair {
@@ -34,7 +34,7 @@ export function createKeyStore(storage: Storage, getCrypto: () => Crypto): KeySt
     get: () => (cached ??= storage.get<KeyRecord>('key')),
     reset: () => void (cached = undefined),
     async create(floor) {
-      const last = Math.max((await storage.get<number>('generation')) ?? 0, floor);
+      const last = Math.max(finite(await storage.get('generation')) ?? 0, finite(floor) ?? 0);
       return { ...(await generateProofKey(getCrypto())), generation: last + 1 };
     },
     async save(record) {

@@ -13,7 +13,7 @@ import {
 import type { Http, SendOptions } from './http';
 import type { KeyRecord, KeyStore } from './keyStore';
 import { MAX_RETRY_AFTER_SECONDS, parseTokenAnswer, type TokenAnswer } from './protocol';
-import type { Storage } from './storage';
+import { finite, type Storage } from './storage';
 import { lifetime, toUser, type CachedToken } from './tokenCache';
 import type { SessionClientOptions, SignOutReason } from './types';
 
@@ -61,6 +61,26 @@ export interface CoordinatorHost {
   signOut(reason: SignOutReason, generation: number, broadcast?: boolean): void;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && !!v;
+
+/** A token as this version sends it: what `accept` and the snapshot read is there. */
+const wellFormedToken = (t: unknown): t is CachedToken =>
+  isObject(t) &&
+  isObject(t.claims) &&
+  isObject(t.user) &&
+  typeof t.user.accessToken === 'string' &&
+  typeof t.user.sessionId === 'string' &&
+  typeof t.user.userId === 'string' &&
+  t.user.expiresAt instanceof Date &&
+  [t.expiresAt, t.refreshedAt, t.generation].every((n) => finite(n) !== undefined);
+
+const wellFormed = (m: unknown): m is TabMessage =>
+  isObject(m) &&
+  (m.t === 'ask' ||
+    m.t === 'none' ||
+    (m.t === 'token' && wellFormedToken(m.token)) ||
+    (m.t === 'out' && typeof m.reason === 'string'));
+
 /** Network and server failures back off exponentially up to this. */
 const MAX_BACKOFF_MS = 30_000;
 /** No backoff lasts longer, whatever `Retry-After` says; a marker promising more is bogus. */
@@ -98,7 +118,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     // A sign-out pending for this key's session (or an older one, with no newer login)
     // blocks it; a login made since has a key of its own. While one is pending the key is
     // read, not cached: the sign-out is about to delete it.
-    const signingOut = await storage.get<number>('pendingSignOut');
+    const signingOut = finite(Number(await storage.get('pendingSignOut')));
     const stored =
       signingOut === undefined ? await keys.get() : await storage.get<KeyRecord>('key');
     const pending = signingOut !== undefined && (stored?.generation ?? 0) <= signingOut;
@@ -108,7 +128,11 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       // A sign-out this tab missed (a frozen page) left its reason behind.
       const out = await storage.get<SignedOut>('signedOut');
       h.signOut(
-        pending ? 'logout' : out?.generation === mine.generation ? out.reason : 'key-lost',
+        pending
+          ? 'logout'
+          : out?.generation === mine.generation && typeof out.reason === 'string'
+            ? out.reason
+            : 'key-lost',
         mine.generation,
       );
     }
@@ -116,7 +140,9 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
   };
 
   const receive = async (m: TabMessage) => {
-    if (storage.memoryOnly) return;
+    // Another version of the kit in another tab, or another library on the channel name,
+    // may post anything: only well-formed messages are read.
+    if (storage.memoryOnly || !wellFormed(m)) return;
     if (m.t === 'ask') {
       const t = h.token();
       post(t && h.usable(t) ? { t: 'token', token: t } : { t: 'none' });
@@ -129,8 +155,9 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       (h.token() || (await usableKey(true))?.generation === m.token.generation)
     )
       h.accept(m.token, m.login);
-    else if (m.t === 'out') h.signOut(m.reason, m.generation);
-    replies++;
+    // A sign-out naming no generation (not this version's) ends whatever session is current.
+    else if (m.t === 'out') h.signOut(m.reason, finite(m.generation) ?? h.token()?.generation ?? 0);
+    if (m.t !== 'out') replies++;
     waiters.forEach((w) => w());
   };
 
@@ -234,7 +261,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
       refreshedAt: Math.max(
         env.now(),
         (previous?.refreshedAt ?? 0) + 1,
-        (marker?.refreshedAt ?? 0) + 1,
+        (finite(marker?.refreshedAt) ?? 0) + 1,
       ),
       generation: key.generation,
     };

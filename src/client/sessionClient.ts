@@ -5,7 +5,7 @@ import { createKeyStore } from './keyStore';
 import { createNonceCache } from './nonceCache';
 import { API_PATH, parseChallenge, parseSessionPage } from './protocol';
 import { createRefreshCoordinator, type SignedOut } from './refreshCoordinator';
-import { createStorage } from './storage';
+import { createStorage, finite } from './storage';
 import { refreshDueAt, type CachedToken } from './tokenCache';
 import type {
   ListSessionsOptions,
@@ -362,10 +362,12 @@ export function createSessionClient<P extends Profile = Profile>(
    * the old cookie, ends that session too for the same user; another user's leaves it keyless).
    */
   const revokePending = async (proof?: string, regardless?: boolean) => {
-    const generation = await storage.get<number>(PENDING);
-    if (generation === undefined) return;
+    const stored = await storage.get(PENDING);
+    if (stored === undefined) return;
+    // Written as a number; a record of another shape names no generation, and just goes.
+    const generation = finite(Number(stored));
     const key = await keys.get();
-    if (key?.generation === generation)
+    if (key && key.generation === generation)
       await http
         .call({
           method: POST,
@@ -377,7 +379,7 @@ export function createSessionClient<P extends Profile = Profile>(
         .catch((e: SessionError) => {
           if (e.retryable && !regardless) throw e;
         });
-    await coordinator.forget(generation);
+    if (generation !== undefined) await coordinator.forget(generation);
     await storage.del(PENDING);
   };
 
@@ -393,7 +395,11 @@ export function createSessionClient<P extends Profile = Profile>(
   const logout = () =>
     (loggingOut ??= (async () => {
       const key = await keys.get();
-      const proof = key && (await http.sign({ method: POST, url: api + '/revoke', key }));
+      // A key that cannot sign does not stop the sign-out here (the server session then
+      // cannot be told, and ends on its own).
+      const proof =
+        key &&
+        (await http.sign({ method: POST, url: api + '/revoke', key }).catch(() => undefined));
       // Stored before the broadcast: a tab that opens after it finds the sign-out pending.
       if (key) await storage.set(PENDING, key.generation);
       // Ends the session of the key it signed for: a login this tab took meanwhile stays.

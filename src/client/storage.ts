@@ -9,6 +9,13 @@ export interface Storage {
   close(): void;
 }
 
+/**
+ * A stored number as a number, or undefined: a record another version of the kit wrote,
+ * or a damaged one, must not turn arithmetic into string concatenation or NaN.
+ */
+export const finite = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
 const DATABASE = 'react-dpop-session';
 const STORE = 'kv';
 
