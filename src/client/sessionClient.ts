@@ -517,10 +517,13 @@ export function createSessionClient<P extends Profile = Profile>(
       (disposed ??= (async () => {
         clearTimeout(timer);
         coordinator.stop();
-        storage.close();
         events.forEach((e) => env.window?.removeEventListener(e, check));
         listeners.clear();
         for (const k in handlers) delete handlers[k as SessionEvent['type']];
+        // Work in flight (a refresh at the server, a logout) still stores what it got, then
+        // the connection closes: once this resolves, the client writes nothing more.
+        await Promise.allSettled([inflight, loggingOut]);
+        await storage.close();
       })()),
   };
 }

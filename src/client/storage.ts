@@ -6,7 +6,7 @@ export interface Storage {
   /** True while values live in this tab's memory only (IndexedDB missing or failing). */
   readonly memoryOnly: boolean;
   /** Closes the database connection once the operations in flight are done (dispose). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -51,11 +51,12 @@ export function createStorage(
   // opens it again rather than be lost.
   let pending = 0;
   let closing = false;
+  let closed: (() => void) | undefined;
   const release = () => {
     if (closing && !pending) {
       const handle = db;
       db = undefined;
-      void handle?.then((h) => h?.close());
+      void Promise.resolve(handle?.then((h) => h?.close())).then(closed);
     }
   };
 
@@ -114,10 +115,12 @@ export function createStorage(
     get memoryOnly() {
       return memoryOnly;
     },
-    close: () => {
-      closing = true;
-      release();
-    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        closed = resolve;
+        release();
+      }),
     get: (key) => access(key) as Promise<never>,
     set: (key, value) => access(key, true, value),
     del: (key) => access(key, true),

@@ -80,7 +80,8 @@ function allowedOrigins(origins: readonly string[] | undefined): Set<string> {
     // An app shell's scheme (capacitor://localhost, chrome-extension://id) has no URL origin:
     // such an origin is kept as written, when it is one.
     const shell = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+$/i.test(origin) && url?.origin === 'null';
-    if (shell) allowed.add(origin);
+    // As browsers send it: the scheme in lower case.
+    if (shell) allowed.add(url!.protocol + '//' + url!.host);
     else if (!url || url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
       throw new TypeError(
         `"allowedOrigins" must list exact origins such as "https://app.example.com"; ${JSON.stringify(origin)} is not one`,

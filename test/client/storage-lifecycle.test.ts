@@ -23,8 +23,10 @@ describe('dispose() and the IndexedDB connection', () => {
     gate.arm();
     const refreshing = a.refresh().catch(() => undefined);
     await gate.reached;
-    await a.dispose();
+    const disposing = a.dispose();
     gate.release();
+    // dispose() resolves once the refresh in flight has stored what it got.
+    await disposing;
     await refreshing;
     expect(w.count('/refresh', 200)).toBe(1);
 

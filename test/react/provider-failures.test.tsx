@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider, useSuspenseQuery } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnexpectedError } from '../../src/client';
+import { createSessionClient, UnexpectedError } from '../../src/client';
 import { SessionProvider, useAuthFetch, useSession } from '../../src/react';
 import { OWNED_CLIENT_GRACE_MS } from '../../src/react/ownedClient';
 import { createMemoryLocks, createTestSession } from '../../src/testing';
@@ -72,12 +72,22 @@ describe('SessionProvider: failures before and during mount', () => {
     await waitFor(async () => expect((await locks.query()).held).toEqual([]));
   });
 
-  it('shows an error state, not "loading" forever, when the restore fails with an error that is not a SessionError', async () => {
+  function Status() {
+    const { status, error, reason } = useSession();
+    return (
+      <p>
+        status: {status}
+        {error ? ` (${error.name})` : ''}
+        {reason ? ` (${reason})` : ''}
+      </p>
+    );
+  }
+
+  it('signs out ("key-lost"), not "loading" forever, when the stored key cannot sign', async () => {
     session = await signedInThenReloaded();
-    // A key record this version cannot use (written by another version of the kit, or damaged):
-    // signing the refresh proof throws a plain TypeError.
+    // A key record this version cannot use (written by another version of the kit, or damaged).
     await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('react-dpop-session', 1);
+      const open = indexedDB.open('react-dpop-session');
       open.onsuccess = () => {
         const tx = open.result.transaction('kv', 'readwrite');
         tx.objectStore('kv').put({ generation: 1 }, `${session.namespace}:key`);
@@ -86,22 +96,28 @@ describe('SessionProvider: failures before and during mount', () => {
       };
       open.onerror = () => reject(open.error);
     });
-    const client = session.openTab();
-    function Status() {
-      const { status, error } = useSession();
-      return (
-        <p>
-          status: {status}
-          {error ? ` (${error.name})` : ''}
-        </p>
-      );
-    }
+    renderWithSession(<Status />, { client: session.openTab() });
+    await screen.findByText('status: unauthenticated (key-lost)');
+  });
+
+  it('shows an error state, not "loading" forever, when the restore fails outside the protocol', async () => {
+    session = await signedInThenReloaded();
+    // An app's clock that throws: not the kit's kind of failure, still reported, typed.
+    const client = createSessionClient({
+      baseUrl: session.baseUrl,
+      fetch: session.bridge.fetch,
+      namespace: session.namespace,
+      environment: { locks: createMemoryLocks() },
+      now: () => {
+        throw new TypeError('clock unavailable');
+      },
+    });
     renderWithSession(<Status />, { client });
-    // The UI learns of it, with a typed error that keeps what was thrown.
     await screen.findByText('status: error (UnexpectedError)');
     const error = await client.refresh().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedError);
     expect((error as UnexpectedError).code).toBe('unexpected_error');
     expect((error as UnexpectedError).cause).toBeInstanceOf(TypeError);
+    await client.dispose();
   });
 });

@@ -38,7 +38,7 @@ function clean(value: unknown, max = 120): string {
   if (chars.length <= max && text.length <= 4 * max) return text;
   let kept = '';
   for (const char of chars.slice(0, max - 1)) {
-    if (kept.length + char.length > 4 * max) break;
+    if (kept.length + char.length >= 4 * max) break; // room for the ellipsis
     kept += char;
   }
   return (kept || [...text].slice(0, max - 1).join('')) + '…';
