@@ -27,3 +27,18 @@ describe('device names cut by grapheme and by length', () => {
     expect(name.length).toBeLessThanOrEqual(1000);
   });
 });
+
+const graphemes = (s: string) =>
+  [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length;
+
+describe('the ellipsis within the bounds', () => {
+  it('keeps a cut name within 480 code units, ellipsis included', () => {
+    // One grapheme of 366 code units, then plain letters: the kept prefix reaches exactly
+    // 4 * 120 = 480 units before the ellipsis is appended.
+    const model = 'e' + '\u0301'.repeat(365) + 'a'.repeat(114) + 'b'.repeat(20);
+    const { name } = describeDevice(row(model), defaultMessages);
+    expect(name.endsWith('…')).toBe(true);
+    expect(graphemes(name)).toBeLessThanOrEqual(120);
+    expect(name.length).toBeLessThanOrEqual(480);
+  });
+});
