@@ -176,8 +176,8 @@ export class BadRequestError extends SessionError {
 }
 
 /**
- * A refresh failed for a reason outside the protocol: a platform API threw (an unusable
- * stored key, for example). `cause` holds what was thrown.
+ * A refresh failed for a reason outside the protocol: a platform API or an app-supplied
+ * option (`now`, say) threw. `cause` holds what was thrown.
  */
 export class UnexpectedError extends SessionError {
   declare readonly code: 'unexpected_error';

@@ -118,7 +118,7 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
     // A sign-out pending for this key's session (or an older one, with no newer login)
     // blocks it; a login made since has a key of its own. While one is pending the key is
     // read, not cached: the sign-out is about to delete it.
-    const signingOut = finite(Number(await storage.get('pendingSignOut')));
+    const signingOut = finite(await storage.get('pendingSignOut'));
     const stored =
       signingOut === undefined ? await keys.get() : await storage.get<KeyRecord>('key');
     const pending = signingOut !== undefined && (stored?.generation ?? 0) <= signingOut;
@@ -338,11 +338,9 @@ export function createRefreshCoordinator(h: CoordinatorHost) {
           key: k,
           timeout: limit.signal,
           headers,
-        });
-        limit.clear();
+        }).finally(limit.clear);
         return await complete(answer, k);
       } catch (e) {
-        limit.clear();
         // A lost answer is recovered inside the server's grace window: retry at once, with a
         // fresh proof. A browser that resends the request on a dropped kept-alive connection
         // replays our proof, which the server refuses as `invalid_dpop_proof` without spending

@@ -365,7 +365,7 @@ export function createSessionClient<P extends Profile = Profile>(
     const stored = await storage.get(PENDING);
     if (stored === undefined) return;
     // Written as a number; a record of another shape names no generation, and just goes.
-    const generation = finite(Number(stored));
+    const generation = finite(stored);
     const key = await keys.get();
     if (key && key.generation === generation)
       await http

@@ -13,8 +13,11 @@ export interface Storage {
  * A stored number as a number, or undefined: a record another version of the kit wrote,
  * or a damaged one, must not turn arithmetic into string concatenation or NaN.
  */
-export const finite = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+export const finite = (v: unknown): number | undefined => {
+  // A number written as a string (by another version) still counts.
+  const n = typeof v === 'string' && v.trim() ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
 
 const DATABASE = 'react-dpop-session';
 const STORE = 'kv';
@@ -24,6 +27,13 @@ const done = <T>(req: IDBRequest<T>) =>
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
+
+/** The kit's database at whatever version it has now (another tab may have upgraded it). */
+const openDatabase = (factory: IDBFactory) => {
+  const req = factory.open(DATABASE);
+  req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+  return done(req);
+};
 
 /**
  * Opens the kit's database on first use. When IndexedDB is missing or fails, the
@@ -63,11 +73,9 @@ export function createStorage(
   const open = () =>
     (db ??= (async () => {
       await 0; // let the caller subscribe to the warning first
-      // No version: whatever version the database has now (another tab may have upgraded it).
-      const req = getFactory()?.open(DATABASE);
-      if (!req) return fallback();
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-      const handle = await done(req);
+      const factory = getFactory();
+      if (!factory) return fallback();
+      const handle = await openDatabase(factory);
       // The app deletes or upgrades the database: give way, and open it afresh when next used.
       handle.onversionchange = () => {
         handle.close();
@@ -132,9 +140,7 @@ export function createStorage(
  * of the testing entry, so a later test of the same namespace finds no key.
  */
 export async function deleteStored(factory: IDBFactory, namespace: string): Promise<void> {
-  const req = factory.open(DATABASE);
-  req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-  const db = await done(req);
+  const db = await openDatabase(factory);
   try {
     // The namespace's own values and its devices' (`ns:device-1:key`), not another
     // namespace that merely starts alike (`ns:other:key`).

@@ -1,3 +1,4 @@
+import { createEnvironment } from '../client/environment';
 import { createSessionClient } from '../client/sessionClient';
 import { deleteStored } from '../client/storage';
 import type {
@@ -152,8 +153,8 @@ export function createTestSession<P extends Profile = Profile>(
     return match.password;
   };
 
-  const indexedDBOf = () =>
-    ('indexedDB' in environment ? environment.indexedDB : globalThis.indexedDB) ?? null;
+  // As the clients see it (an `environment` override, else the global).
+  const indexedDBOf = () => createEnvironment({ baseUrl, environment }).indexedDB;
   const bridge = deviceBridge(server, { country: 'US', ...options.device }, countryHeader);
   const client = clientOn(bridge, namespace);
   let devices = 0;
