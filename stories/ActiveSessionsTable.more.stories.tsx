@@ -10,15 +10,17 @@ import type {
 import { ActiveSessionsTable } from '../src/components';
 import { SessionProvider } from '../src/react';
 import { rewriteList } from './support/rewriteList';
-import { LOAD, scenarioOf, Table, withScenario } from './support/table';
-import type { Scenario } from './support/scenario';
 import {
-  buildScenario,
-  createScenario,
-  disposeScenarios,
-  manyDevices,
-  otherDevices,
-} from './support/scenario';
+  LOAD,
+  scenarioOf,
+  scenariosOf,
+  stateScenarios,
+  Table,
+  withScenario,
+  withScenarios,
+} from './support/table';
+import type { Scenario } from './support/scenario';
+import { createScenario, manyDevices, otherDevices } from './support/scenario';
 
 // More states of <ActiveSessionsTable>, set up exactly as ActiveSessionsTable.stories.tsx:
 // every story runs the reference server in the page (createScenario / buildScenario).
@@ -639,58 +641,14 @@ export const ManyLocales: Story = {
   },
 };
 
-interface DarkScenarios {
-  ready: Scenario;
-  stale: Scenario;
-  failure: Scenario;
-  pending: Scenario;
-  loading: Scenario;
-  empty: Scenario;
-  error: Scenario;
-  signedOut: Scenario;
-}
-
 /** Every state in the dark theme, forced on an ancestor (`[data-theme="dark"]`), for contrast. */
 export const DarkAllStates: Story = {
-  loaders: [
-    async (): Promise<{ all: DarkScenarios }> => {
-      await disposeScenarios();
-      return {
-        all: {
-          ready: await buildScenario({ devices: otherDevices }),
-          stale: await buildScenario({ devices: otherDevices.slice(1) }),
-          failure: await buildScenario({
-            devices: otherDevices.slice(2),
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/revoke', status: 500, times: 100 }),
-          }),
-          pending: await buildScenario({
-            devices: otherDevices.slice(1),
-            prepare: (session) =>
-              session.server.faults.add({
-                path: '/me/revoke',
-                latencyMs: 3_600_000,
-                times: 100,
-              }),
-          }),
-          loading: await buildScenario({
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/list', latencyMs: 3_600_000, times: 100 }),
-          }),
-          empty: await buildScenario({
-            fetch: rewriteList((body) => ({ ...body, sessions: [], total: 0 })),
-          }),
-          error: await buildScenario({
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/list', status: 503, times: 1000 }),
-          }),
-          signedOut: await buildScenario({ signIn: false }),
-        },
-      };
-    },
-  ],
+  loaders: withScenarios({
+    ...stateScenarios,
+    stale: { devices: otherDevices.slice(1) },
+  }),
   render: (args, { loaded }) => {
-    const all = loaded.all as DarkScenarios;
+    const all = scenariosOf<keyof typeof stateScenarios | 'stale'>(loaded);
     const titled = (title: string) => ({ ...args, messages: { title } });
     return (
       <div data-theme="dark" style={{ background: '#0b0d12', padding: '1rem' }}>
@@ -713,7 +671,7 @@ export const DarkAllStates: Story = {
   },
   play: async ({ canvasElement, loaded }) => {
     const canvas = within(canvasElement);
-    const all = loaded.all as DarkScenarios;
+    const all = scenariosOf<keyof typeof stateScenarios | 'stale'>(loaded);
     const region = (name: string) => within(canvas.getByRole('region', { name }));
 
     const ready = region('Ready (dark)');
@@ -912,31 +870,19 @@ export const PageSizeColumnsHeading: Story = {
   },
 };
 
-interface TwoAccounts {
-  work: Scenario;
-  personal: Scenario;
-}
-
 /**
  * Two accounts' tables on one page (one `<SessionProvider>` each), titled apart, both
  * paging. Each pagination is named after its table's title ("Work account pages"), so the
  * two navigation landmarks differ, as the axe check (landmark-unique) wants.
  */
 export const TwoAccountsPaging: Story = {
-  loaders: [
-    async (): Promise<{ accounts: TwoAccounts }> => {
-      await disposeScenarios();
-      return {
-        accounts: {
-          work: await buildScenario({ devices: otherDevices }),
-          personal: await buildScenario({ devices: otherDevices.slice(1) }),
-        },
-      };
-    },
-  ],
+  loaders: withScenarios({
+    work: { devices: otherDevices },
+    personal: { devices: otherDevices.slice(1) },
+  }),
   args: { pageSize: 2 },
   render: (args, { loaded }) => {
-    const { work, personal } = loaded.accounts as TwoAccounts;
+    const { work, personal } = scenariosOf<'work' | 'personal'>(loaded);
     return (
       <div style={{ display: 'grid', gap: '1.5rem' }}>
         <Table scenario={work} {...args} messages={{ title: 'Work account' }} />

@@ -5,9 +5,16 @@ import { ActiveSessionsTable } from '../src/components';
 import { SessionProvider } from '../src/react';
 import { frenchMessages, japaneseMessages } from './localizedMessages';
 import { rewriteList } from './support/rewriteList';
-import { LOAD, scenarioOf, Table, withScenario } from './support/table';
-import type { Scenario } from './support/scenario';
-import { buildScenario, disposeScenarios, manyDevices, otherDevices } from './support/scenario';
+import {
+  LOAD,
+  scenarioOf,
+  scenariosOf,
+  stateScenarios,
+  Table,
+  withScenario,
+  withScenarios,
+} from './support/table';
+import { manyDevices, otherDevices } from './support/scenario';
 
 // Device order in otherDevices: ThinkPad X1 (DE), iPad Air (JP), Pixel 9 (FR).
 const IPAD = 1;
@@ -315,52 +322,11 @@ export const CustomRendering: Story = {
   },
 };
 
-interface AllScenarios {
-  ready: Scenario;
-  pending: Scenario;
-  loading: Scenario;
-  empty: Scenario;
-  error: Scenario;
-  failure: Scenario;
-  signedOut: Scenario;
-}
-
 /** Every state on one page. */
 export const AllStates: Story = {
-  loaders: [
-    async (): Promise<{ all: AllScenarios }> => {
-      await disposeScenarios();
-      const slowRevoke = { path: '/me/revoke', latencyMs: 3_600_000, times: 100 };
-      return {
-        all: {
-          ready: await buildScenario({ devices: otherDevices }),
-          pending: await buildScenario({
-            devices: otherDevices.slice(1),
-            prepare: (session) => session.server.faults.add(slowRevoke),
-          }),
-          loading: await buildScenario({
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/list', latencyMs: 3_600_000, times: 100 }),
-          }),
-          empty: await buildScenario({
-            fetch: rewriteList((body) => ({ ...body, sessions: [], total: 0 })),
-          }),
-          error: await buildScenario({
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/list', status: 503, times: 1000 }),
-          }),
-          failure: await buildScenario({
-            devices: otherDevices.slice(2),
-            prepare: (session) =>
-              session.server.faults.add({ path: '/me/revoke', status: 500, times: 100 }),
-          }),
-          signedOut: await buildScenario({ signIn: false }),
-        },
-      };
-    },
-  ],
+  loaders: withScenarios(stateScenarios),
   render: (args, { loaded }) => {
-    const all = loaded.all as AllScenarios;
+    const all = scenariosOf<keyof typeof stateScenarios>(loaded);
     const titled = (title: string) => ({ ...args, messages: { title } });
     return (
       <div style={{ display: 'grid', gap: '1.5rem' }}>
@@ -376,7 +342,7 @@ export const AllStates: Story = {
   },
   play: async ({ canvasElement, loaded }) => {
     const canvas = within(canvasElement);
-    const all = loaded.all as AllScenarios;
+    const all = scenariosOf<keyof typeof stateScenarios>(loaded);
     const region = (name: string) => within(canvas.getByRole('region', { name }));
 
     // In flight: the action and the rows it covers say so.
