@@ -1,16 +1,13 @@
 import type { Query } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestDeviceOptions } from '../../src/testing';
-import { renderTable, rewriteList, sampleDevices } from './helpers/renderTable';
-
-// 20 other devices plus this one: 21 sessions, three pages of ten.
-const manyDevices: TestDeviceOptions[] = Array.from({ length: 20 }, (_, i) => ({
-  deviceType: i % 2 ? 'mobile' : 'tablet',
-  model: `Device ${i + 1}`,
-  country: 'CA',
-}));
-const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
+import {
+  pages,
+  renderOnLastPage,
+  renderTable,
+  rewriteList,
+  sampleDevices,
+} from './helpers/renderTable';
 
 const focusIsOnBody = () =>
   document.activeElement === null ||
@@ -90,14 +87,7 @@ describe('ActiveSessionsTable: focus management', () => {
   });
 
   it('does not steal focus from elsewhere on the page when a waited-for page arrives', async () => {
-    const { user, queryClient, session } = await renderTable({
-      devices: manyDevices,
-      props: { confirm: false },
-    });
-    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await waitFor(() => expect(pages()).toHaveTextContent('21–21 of 21'));
+    const { user, queryClient, session } = await renderOnLastPage();
     queryClient.removeQueries({
       predicate: (query: Query) => (query.queryKey.at(-1) as { offset?: number }).offset === 10,
     });

@@ -1,18 +1,11 @@
 import type { Query } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { TestDeviceOptions } from '../../src/testing';
 import { expectNoAxeViolations } from './helpers/axe';
-import { renderTable } from './helpers/renderTable';
+import { numberedDevices, pages, renderOnLastPage, renderTable } from './helpers/renderTable';
 
 // 22 other devices plus this one: 23 sessions. Device 1 is the oldest, so the last row.
-const devices: TestDeviceOptions[] = Array.from({ length: 22 }, (_, i) => ({
-  deviceType: i % 2 ? 'mobile' : 'tablet',
-  model: `Device ${i + 1}`,
-  country: 'CA',
-}));
-
-const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
+const devices = numberedDevices(22);
 const bodyRows = () => within(screen.getByRole('table')).getAllByRole('rowheader');
 
 describe('ActiveSessionsTable paging', () => {
@@ -89,14 +82,7 @@ describe('ActiveSessionsTable paging', () => {
   });
 
   it('shows the previous page, never an empty one, when the only row of the last page is revoked', async () => {
-    const { user, session } = await renderTable({
-      devices: devices.slice(0, 20),
-      props: { confirm: false },
-    });
-    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await waitFor(() => expect(pages()).toHaveTextContent('21–21 of 21'));
+    const { user, session } = await renderOnLastPage();
     // Every range the live region reads out, painted or not.
     const ranges: string[] = [];
     const watch = new MutationObserver(() => {
@@ -117,14 +103,7 @@ describe('ActiveSessionsTable paging', () => {
   });
 
   it('waits for a previous page that is not cached before moving focus to it', async () => {
-    const { user, queryClient, session } = await renderTable({
-      devices: devices.slice(0, 20),
-      props: { confirm: false },
-    });
-    await screen.findByRole('rowheader', { name: /MacBook Pro/ });
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await user.click(within(pages()).getByRole('button', { name: 'Next' }));
-    await waitFor(() => expect(pages()).toHaveTextContent('21–21 of 21'));
+    const { user, queryClient, session } = await renderOnLastPage();
     const secondPage = {
       predicate: (query: Query) => (query.queryKey.at(-1) as { offset?: number }).offset === 10,
     };

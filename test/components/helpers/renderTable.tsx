@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom/vitest';
 import { QueryClient } from '@tanstack/react-query';
-import { cleanup, configure, render } from '@testing-library/react';
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createSessionClient } from '../../../src/client';
 import type { SessionClient } from '../../../src/client/types';
 import type { ActiveSessionsTableProps } from '../../../src/components';
@@ -106,3 +106,27 @@ export const sampleDevices: TestDeviceOptions[] = [
   { deviceType: 'tablet', model: 'iPad Air', country: 'JP' },
   { deviceType: 'mobile', model: 'Pixel 9', country: 'FR' },
 ];
+
+/** `count` other devices, "Device 1" (the oldest, so the last row) to "Device n". */
+export const numberedDevices = (count: number): TestDeviceOptions[] =>
+  Array.from({ length: count }, (_, i) => ({
+    deviceType: i % 2 ? 'mobile' : 'tablet',
+    model: `Device ${i + 1}`,
+    country: 'CA',
+  }));
+
+/** The table's paging controls. */
+export const pages = () => screen.getByRole('navigation', { name: 'Active sessions pages' });
+
+/**
+ * 20 other devices plus this one, revoked without confirmation, shown on the last page
+ * ("21–21 of 21", Device 1 alone).
+ */
+export async function renderOnLastPage() {
+  const rendered = await renderTable({ devices: numberedDevices(20), props: { confirm: false } });
+  await screen.findByRole('rowheader', { name: /MacBook Pro/ });
+  await rendered.user.click(within(pages()).getByRole('button', { name: 'Next' }));
+  await rendered.user.click(within(pages()).getByRole('button', { name: 'Next' }));
+  await waitFor(() => expect(pages()).toHaveTextContent('21–21 of 21'));
+  return rendered;
+}
