@@ -3,6 +3,20 @@ import { createBrowserBridge } from '../../src/server';
 import { createDevice, errorOf } from './helpers/device';
 import { createTestServer } from './helpers/server';
 
+/** A test server whose requests' Cookie headers are recorded in `seen`, through `spy`. */
+function cookieSpy() {
+  const { server } = createTestServer();
+  const seen: Array<string | null> = [];
+  const spy = {
+    ...server,
+    handle: async (req: Parameters<typeof server.handle>[0]) => (
+      seen.push(req.headers.get('cookie')),
+      server.handle(req)
+    ),
+  };
+  return { server, seen, spy };
+}
+
 describe('createBrowserBridge', () => {
   it('keeps one cookie jar per device', async () => {
     const { server } = createTestServer();
@@ -16,15 +30,7 @@ describe('createBrowserBridge', () => {
   });
 
   it('sends cookies only under their Path', async () => {
-    const { server } = createTestServer();
-    const seen: Array<string | null> = [];
-    const spy = {
-      ...server,
-      handle: async (req: Parameters<typeof server.handle>[0]) => (
-        seen.push(req.headers.get('cookie')),
-        server.handle(req)
-      ),
-    };
+    const { seen, spy } = cookieSpy();
     const device = await createDevice(spy);
     await device.login();
     seen.length = 0;
@@ -37,15 +43,7 @@ describe('createBrowserBridge', () => {
   });
 
   it('neither keeps nor sends a Secure cookie over plain http off localhost, as a browser', async () => {
-    const { server } = createTestServer();
-    const seen: Array<string | null> = [];
-    const spy = {
-      ...server,
-      handle: async (req: Parameters<typeof server.handle>[0]) => (
-        seen.push(req.headers.get('cookie')),
-        server.handle(req)
-      ),
-    };
+    const { seen, spy } = cookieSpy();
     const device = await createDevice(spy, { origin: 'http://app.example.test' });
     await device.login();
     expect(device.bridge.cookies()).toEqual([]);
